@@ -1,0 +1,70 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= portal.settings
+
+.PHONY: run test serve lint format venv install install-dev migrate demo messages compilemessages check-deploy clean
+
+$(VENV)/.created:
+	@PYTHON=$$(scripts/find-python) && echo "Using $$PYTHON" && $$PYTHON -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: requirements.txt $(VENV)/.created
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+compilemessages: install
+	@cd $(CURDIR) && $(PY) manage.py compilemessages --ignore=.venv -v 0
+
+## make run — the embedded default: SQLite, tasks in-process, mails in /dev/mailbox/.
+run: export DEBUG = true
+run: install compilemessages
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## make test — the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
+test: install-dev compilemessages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## make serve — the production processes on one machine (gunicorn, worker, beat).
+serve: install compilemessages
+	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL (postgres://...)"; exit 1)
+	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL (redis://...)"; exit 1)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v 0
+	@trap 'kill 0' EXIT INT TERM; \
+	$(VENV)/bin/celery -A portal worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2} & \
+	$(VENV)/bin/celery -A portal beat --loglevel=INFO & \
+	$(VENV)/bin/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile - & \
+	wait
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Translations: extract, then compile (compilation also runs in run/test).
+messages: install
+	$(PY) manage.py makemessages -l fr -l nl -l de -l en --ignore=.venv --ignore=bench --no-obsolete
+
+check-deploy: install
+	DEBUG=false SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(64))') \
+	ALLOWED_HOSTS=egov.example EMAIL_HOST=smtp.example \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,358 @@
+"""The enterprise registry mirror (CBE/KBO) and the designation chain.
+
+Enterprise and Mandate mirror the registry (loaded by `import_cbe`); Registration, the
+activated qualities and the Designations are the portal's own state. The Designation rows
+are the chain and its history; guardian object permissions (granted and removed by the
+services with each designation) answer "may this person do X on this object" fast.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from stdnum.be import vat
+
+from accounts.validators import format_national_number, validate_national_number
+
+
+def validate_enterprise_number(value: str) -> None:
+    from enterprises.numbers import normalize_enterprise_number
+
+    normalize_enterprise_number(value)
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Enterprise.Status.ACTIVE)
+
+
+class Enterprise(TimeStamped):
+    class Status(models.TextChoices):
+        ACTIVE = "AC", _("active")
+        STOPPED = "ST", _("stopped")
+
+    # Ten digits, no separators (0123456749); displayed as 0123.456.749.
+    number = models.CharField(
+        _("enterprise number"), max_length=10, unique=True, validators=[validate_enterprise_number]
+    )
+    name = models.CharField(_("name"), max_length=320)
+    abbreviation = models.CharField(_("abbreviation"), max_length=320, blank=True)
+    commercial_name = models.CharField(_("commercial name"), max_length=320, blank=True)
+    juridical_form = models.CharField(_("juridical form"), max_length=8, blank=True)
+    status = models.CharField(_("status"), max_length=2, choices=Status, default=Status.ACTIVE)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    house_number = models.CharField(_("number"), max_length=22, blank=True)
+    box = models.CharField(_("box"), max_length=20, blank=True)
+    zipcode = models.CharField(_("postal code"), max_length=20, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=200, blank=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+        permissions = [
+            ("view_chain", _("See the designation chain")),
+            ("manage_enterprise", _("Activate qualities and designate local managers")),
+            ("designate_co_rae", _("Designate co-RAEs")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.number_display})"
+
+    @property
+    def number_display(self) -> str:
+        return vat.format(self.number)[2:].strip()  # "0123.456.749"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def address(self) -> str:
+        street = " ".join(p for p in [self.street, self.house_number] if p)
+        if self.box:
+            street = f"{street} / {self.box}"
+        town = " ".join(p for p in [self.zipcode, self.municipality] if p)
+        return ", ".join(p for p in [street, town] if p)
+
+
+class MandateQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=on)).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
+
+    def signing(self):
+        return self.current().filter(signing_authority=True)
+
+
+class Mandate(TimeStamped):
+    """A function held in an enterprise, as the registry publishes it."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="mandates", verbose_name=_("enterprise")
+    )
+    national_number = models.CharField(
+        _("national number"), max_length=11, validators=[validate_national_number], db_index=True
+    )
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    function = models.CharField(_("function"), max_length=100)
+    signing_authority = models.BooleanField(_("signing authority"), default=False)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = MandateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mandate")
+        verbose_name_plural = _("mandates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "national_number", "function"],
+                name="enterprises_mandate_unique_function",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}, {self.function}"
+
+    @property
+    def national_number_display(self) -> str:
+        return format_national_number(self.national_number)
+
+
+class Registration(TimeStamped):
+    """The enterprise is registered on the portal (by a legal representative)."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, on_delete=models.PROTECT, related_name="registration"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+
+    def __str__(self) -> str:
+        return str(self.enterprise)
+
+
+class Quality(models.Model):
+    """A capacity in which an enterprise acts (employer, service provider, ...).
+
+    Name and description are translated (modeltranslation, see enterprises/translation.py).
+    """
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_available = models.BooleanField(_("available"), default=True)
+
+    class Meta:
+        verbose_name = _("quality")
+        verbose_name_plural = _("qualities")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnterpriseQuality(TimeStamped):
+    """A quality activated for an enterprise; local managers are designated under it."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        INACTIVE = "inactive", _("inactive")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="qualities")
+    quality = models.ForeignKey(Quality, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("activated quality")
+        verbose_name_plural = _("activated qualities")
+        permissions = [
+            ("manage_roles", _("Manage users' role attributions under this quality")),
+            ("designate_co_gl", _("Designate co-local managers for this quality")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "quality"], name="enterprises_enterprisequality_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quality} — {self.enterprise}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class DesignationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Designation.Status.ACTIVE)
+
+    def pending(self):
+        return self.filter(status=Designation.Status.PENDING)
+
+    def open(self):
+        """Pending or active: what blocks a second designation of the same person."""
+        return self.filter(status__in=[Designation.Status.PENDING, Designation.Status.ACTIVE])
+
+
+class Designation(TimeStamped):
+    """One link of the chain: a person designated RAE, co-RAE, GL or co-GL.
+
+    A designation may name a person without an account yet (national number and e-mail);
+    `person` is set when they accept with a matching account.
+    """
+
+    class Kind(models.TextChoices):
+        RAE = "rae", _("Main access manager (RAE)")
+        CO_RAE = "co_rae", _("Co-main access manager (co-RAE)")
+        GL = "gl", _("Local manager")
+        CO_GL = "co_gl", _("Co-local manager")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for acceptance")
+        ACTIVE = "active", _("active")
+        REVOKED = "revoked", _("revoked")
+        CANCELLED = "cancelled", _("cancelled")
+        EXPIRED = "expired", _("expired")
+        REPLACED = "replaced", _("replaced")
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="designations"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    # Set for GL and co-GL only (a database constraint says so).
+    enterprise_quality = models.ForeignKey(
+        EnterpriseQuality,
+        on_delete=models.PROTECT,
+        related_name="designations",
+        null=True,
+        blank=True,
+        verbose_name=_("quality"),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="designations",
+        null=True,
+        blank=True,
+    )
+    national_number = models.CharField(
+        _("national number"), max_length=11, validators=[validate_national_number], db_index=True
+    )
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    email = models.EmailField(_("e-mail address"))
+    language = models.CharField(_("language"), max_length=2, default="fr")
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    designated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The acceptance link: only a hash of its token is stored.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    expires_at = models.DateTimeField(_("link expires"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("link sent"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    objects = DesignationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("designation")
+        verbose_name_plural = _("designations")
+        ordering = ["enterprise", "kind", "created_at"]
+        indexes = [
+            models.Index(fields=["enterprise", "status"], name="enterprises_desig_ent_status"),
+            models.Index(fields=["person", "status"], name="enterprises_desig_person"),
+        ]
+        constraints = [
+            # The rules in the database too: one active RAE per enterprise, whatever races.
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(kind="rae", status="active"),
+                name="enterprises_designation_one_active_rae",
+            ),
+            # A person holds a given designation once (pending or active).
+            models.UniqueConstraint(
+                fields=["enterprise", "kind", "national_number"],
+                condition=Q(status__in=["pending", "active"], enterprise_quality__isnull=True),
+                name="enterprises_designation_once_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise_quality", "kind", "national_number"],
+                condition=Q(status__in=["pending", "active"], enterprise_quality__isnull=False),
+                name="enterprises_designation_once_per_person_quality",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["gl", "co_gl"], enterprise_quality__isnull=False)
+                    | Q(kind__in=["rae", "co_rae"], enterprise_quality__isnull=True)
+                ),
+                name="enterprises_designation_quality_for_gl_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def link_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+# guardian's direct-foreign-key permission tables: fast joins, real foreign keys.
+class EnterpriseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Enterprise, on_delete=models.CASCADE)
+
+
+class EnterpriseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Enterprise, on_delete=models.CASCADE)
+
+
+class EnterpriseQualityUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(EnterpriseQuality, on_delete=models.CASCADE)
+
+
+class EnterpriseQualityGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(EnterpriseQuality, on_delete=models.CASCADE)

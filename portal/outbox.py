@@ -1,0 +1,64 @@
+"""Hand tasks to Celery without ever losing one.
+
+`enqueue(task, *ids)` records an OutboxMessage in the caller's transaction and publishes it
+once that transaction commits. If the broker is unreachable, the request still succeeds:
+the message stays pending and `portal.tasks.outbox_sweep` (Celery beat) publishes it when
+the broker is back. Tasks take ids only and are idempotent, so a duplicate publish (the
+broker accepted, but marking the row failed) has no second effect.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task, *args) -> OutboxMessage:
+    message = OutboxMessage.objects.create(task_name=task.name, args=list(args))
+    transaction.on_commit(lambda: publish(message.pk))
+    return message
+
+
+def publish(message_id: int) -> bool:
+    """Publish one pending message; True when the broker took it."""
+    from portal.celery import app
+
+    message = OutboxMessage.objects.filter(pk=message_id, enqueued_at__isnull=True).first()
+    if message is None:
+        return True
+    if app.conf.task_always_eager:
+        # Embedded default: no broker, the task runs here and now. Its own failures are
+        # recorded by the task (e.g. "delivery failed"), never raised into the request.
+        result = app.tasks[message.task_name].apply(args=message.args)
+        if result.failed():
+            logger.error("Task %s%s failed: %s", message.task_name, message.args, result.result)
+    else:
+        try:
+            app.send_task(message.task_name, args=message.args)
+        except Exception as exc:  # the broker is down: keep the row for the sweeper
+            logger.warning("Outbox %s not published yet: %s", message.pk, exc)
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                attempts=message.attempts + 1, last_error=str(exc)[:1000]
+            )
+            return False
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        enqueued_at=timezone.now(), attempts=message.attempts + 1
+    )
+    return True
+
+
+def sweep(older_than_seconds: int = 0, limit: int = 1000) -> int:
+    """Publish pending messages; returns how many reached the broker."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    pending = OutboxMessage.objects.filter(enqueued_at__isnull=True, created_at__lte=cutoff)
+    sent = 0
+    for message_id in pending.order_by("created_at").values_list("pk", flat=True)[:limit]:
+        if not publish(message_id):
+            break  # broker still down; the next sweep tries again
+        sent += 1
+    return sent

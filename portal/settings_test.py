@@ -1,0 +1,25 @@
+"""Test settings: production mode (DEBUG off, so the security settings are what is tested),
+with fast hashing, in-memory mail and tasks run in-process unless a test starts a worker."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "test-only-" + "k1m2n3o4p5" * 6)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("EMAIL_HOST", "localhost")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("PORTAL_VAR_DIR", tempfile.mkdtemp(prefix="portal-test-"))
+os.environ.setdefault("CACHE_KEY_PREFIX", f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+
+from portal.settings import *  # noqa: F403
+from portal.settings import STORAGES
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tasks run in-process in tests; the worker tests (tests marked `worker`) switch this off.
+CELERY_TASK_ALWAYS_EAGER = True

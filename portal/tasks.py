@@ -1,0 +1,10 @@
+from celery import shared_task
+from django.conf import settings
+
+from portal import outbox
+
+
+@shared_task(name="portal.outbox_sweep")
+def outbox_sweep() -> int:
+    # Only messages old enough that their own on-commit publish has had its chance.
+    return outbox.sweep(older_than_seconds=settings.OUTBOX_SWEEP_SECONDS // 2)

@@ -1,0 +1,31 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+# Staff sign in through allauth too: the same rate limits, MFA and reauthentication.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = settings.PORTAL_NAME
+admin.site.site_title = settings.PORTAL_NAME
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("enterprises.urls")),
+    path("", include("roles.urls")),
+    path("wizard/", include("wizard.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += [
+        path("dev/mailbox/", views.mailbox, name="dev_mailbox"),
+        path("dev/mailbox/<str:message_id>/", views.mailbox_message, name="dev_mailbox_message"),
+    ]
+
+handler500 = "portal.views.error_500"
