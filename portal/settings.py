@@ -141,6 +141,15 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "portal.outbox_sweep", "schedule": 30.0},
+    "roles-expire-due": {"task": "roles.expire_due", "schedule": 300.0},
+    "roles-send-reminders": {"task": "roles.send_reminders", "schedule": 3600.0},
+    "enterprises-expire-designation-links": {
+        "task": "enterprises.expire_designation_links",
+        "schedule": 3600.0,
+    },
+}
 
 # --- Authentication ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,0 +1,35 @@
+import factory
+from allauth.account.models import EmailAddress
+from stdnum.be import nn
+
+from accounts.models import User
+
+
+def national_number_for(index: int) -> str:
+    """A valid, unique-per-index Belgian national number (born in the 1900s)."""
+    base = f"{70 + (index // 1000) % 30:02d}{1 + (index // 30) % 12:02d}{1 + index % 28:02d}{index % 997:03d}"
+    check = 97 - int(base) % 97
+    number = f"{base}{check:02d}"
+    assert nn.is_valid(number), number
+    return number
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    language = "fr"
+    national_number = factory.Sequence(lambda n: national_number_for(n))
+    password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        # allauth's mandatory verification: factory people have a verified address.
+        if create and extracted is not False:
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
