@@ -24,6 +24,12 @@ def enqueue(task, *args) -> OutboxMessage:
     return message
 
 
+def tasks_run_in_process() -> bool:
+    from portal.celery import app
+
+    return bool(app.conf.task_always_eager)
+
+
 def publish(message_id: int) -> bool:
     """Publish one pending message; True when the broker took it."""
     from portal.celery import app
@@ -31,7 +37,7 @@ def publish(message_id: int) -> bool:
     message = OutboxMessage.objects.filter(pk=message_id, enqueued_at__isnull=True).first()
     if message is None:
         return True
-    if app.conf.task_always_eager:
+    if tasks_run_in_process():
         # Embedded default: no broker, the task runs here and now. Its own failures are
         # recorded by the task (e.g. "delivery failed"), never raised into the request.
         result = app.tasks[message.task_name].apply(args=message.args)

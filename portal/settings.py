@@ -233,19 +233,28 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "eGov roles <noreply@egov.exa
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 MAILBOX_DIR = VAR_DIR / "mailbox"
+# Django 6.1's MAILERS (replacing EMAIL_BACKEND and the EMAIL_* connection settings).
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": EMAIL_HOST,
+                "port": env_int("EMAIL_PORT", 25, minimum=1),
+                "username": env_str("EMAIL_HOST_USER", ""),
+                "password": env_str("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+                "use_ssl": env_bool("EMAIL_USE_SSL", False),
+                "timeout": env_int("EMAIL_TIMEOUT", 10, minimum=1),
+            },
+        }
+    }
 elif DEBUG:
     # The development mailbox (/dev/mailbox/) reads these files.
-    EMAIL_BACKEND = "portal.mail.MailboxBackend"
+    MAILERS = {"default": {"BACKEND": "portal.mail.MailboxBackend"}}
 else:
     raise EnvError("EMAIL_HOST is required when DEBUG is off (the portal must send e-mail).")
+del EMAIL_HOST  # deprecated as a Django setting; MAILERS holds it
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "fr"

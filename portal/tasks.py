@@ -8,3 +8,11 @@ from portal import outbox
 def outbox_sweep() -> int:
     # Only messages old enough that their own on-commit publish has had its chance.
     return outbox.sweep(older_than_seconds=settings.OUTBOX_SWEEP_SECONDS // 2)
+
+
+@shared_task(name="portal.ping")
+def ping(token: str) -> None:
+    """Proves the broker → worker → cache path (health checks and the worker test)."""
+    from django.core.cache import cache
+
+    cache.set(f"portal:ping:{token}", "pong", timeout=300)

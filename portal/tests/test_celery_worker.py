@@ -1,0 +1,58 @@
+"""A real round trip through Redis and a Celery worker process (when REDIS_URL is set)."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+from portal.celery import app
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (a real broker)"),
+]
+
+
+@pytest.fixture
+def worker():
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings_test"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "-Q",
+            queue,
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    yield queue
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_a_task_goes_through_redis_to_a_worker_and_back(worker):
+    token = uuid.uuid4().hex
+    app.send_task("portal.ping", args=[token], queue=worker)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if cache.get(f"portal:ping:{token}") == "pong":
+            break
+        time.sleep(0.2)
+    assert cache.get(f"portal:ping:{token}") == "pong"

@@ -1,0 +1,52 @@
+from unittest import mock
+
+import pytest
+from celery import shared_task
+
+from portal import outbox
+from portal.celery import app
+from portal.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+CALLS: list[int] = []
+
+
+@shared_task(name="portal.tests.record")
+def record(value: int) -> None:
+    CALLS.append(value)
+
+
+@pytest.fixture(autouse=True)
+def _reset():
+    CALLS.clear()
+
+
+def test_it_runs_the_task_after_commit_and_marks_the_message(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox.enqueue(record, 7)
+        assert CALLS == []  # nothing before the transaction commits
+    assert CALLS == [7]
+    message.refresh_from_db()
+    assert message.enqueued_at is not None
+
+
+def test_a_broker_outage_keeps_the_message_for_the_sweeper(django_capture_on_commit_callbacks):
+    with (
+        mock.patch.object(outbox, "tasks_run_in_process", return_value=False),
+        mock.patch.object(app, "send_task", side_effect=ConnectionError("redis down")),
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            message = outbox.enqueue(record, 8)
+        message.refresh_from_db()
+        assert message.enqueued_at is None
+        assert "redis down" in message.last_error
+        assert outbox.sweep() == 0  # still down: nothing lost, nothing marked
+
+    with (
+        mock.patch.object(outbox, "tasks_run_in_process", return_value=False),
+        mock.patch.object(app, "send_task") as send_task,
+    ):
+        assert outbox.sweep() == 1  # broker back: published exactly once
+        assert outbox.sweep() == 0
+    send_task.assert_called_once_with("portal.tests.record", args=[8])
+    assert OutboxMessage.objects.get(pk=message.pk).enqueued_at is not None
