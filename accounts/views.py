@@ -1,5 +1,8 @@
+from allauth.account import views as allauth_views
+from django.conf import settings as conf
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,8 +19,6 @@ def settings_view(request):
         messages.success(request, _("Your details were saved."))
         response = redirect("accounts:settings")
         translation.activate(request.user.language)
-        from django.conf import settings as conf
-
         response.set_cookie(
             conf.LANGUAGE_COOKIE_NAME,
             request.user.language,
@@ -26,3 +27,17 @@ def settings_view(request):
         )
         return response
     return render(request, "accounts/settings.html", {"form": form, "help_slug": None})
+
+
+class LoginView(allauth_views.LoginView):
+    """allauth's login, answering 429 (not 200) once failed attempts hit the rate limit.
+
+    The admin login goes through this view too (secure_admin_login redirects here).
+    """
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        errors = form.errors.as_data().get(NON_FIELD_ERRORS, [])
+        if any(error.code == "too_many_login_attempts" for error in errors):
+            response.status_code = 429
+        return response
