@@ -22,3 +22,10 @@ STORAGES = {
 }
 # Tasks run in-process in tests; the worker tests (tests marked `worker`) switch this off.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# `cache.clear()` flushes a whole Redis database: parallel test processes (pytest-xdist) each
+# get their own database so they never clear each other's rate-limit counters.
+if REDIS_URL:  # noqa: F405
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw-1")
+    _index = int(_worker[2:]) + 1 if _worker[2:].lstrip("-").isdigit() else 0
+    CACHES["default"]["LOCATION"] = REDIS_URL.rsplit("/", 1)[0] + f"/{10 + _index}"  # noqa: F405
