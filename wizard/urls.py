@@ -1,9 +1,9 @@
 from django.urls import path
 
-from enterprises.views import placeholder
+from wizard import views
 
 app_name = "wizard"
 urlpatterns = [
-    path("", placeholder, name="home"),
-    path("<slug:slug>/", placeholder, name="page"),
+    path("", views.home, name="home"),
+    path("<slug:slug>/", views.page, name="page"),
 ]

@@ -1,0 +1,1069 @@
+# ruff: noqa: E501  (prose: the seed's sentences are kept whole, one per line)
+"""The wizard's initial content: every screen of the seed, in French (its exact wording),
+Dutch, German and English.
+
+Each page: slug, kind, parent (the "back" target), title, body and footer (Markdown; links
+are written [words](link:key) and `links` says where each key points), and `choices` (the
+page's list: (kind, target slug, label)). Loaded by `manage.py load_wizard`.
+"""
+
+from __future__ import annotations
+
+
+def t(fr: str, nl: str, de: str, en: str) -> dict[str, str]:
+    return {"fr": fr, "nl": nl, "de": de, "en": en}
+
+
+CONTACT_FR = "[le Centre de contact de la Sécurité sociale](link:contact)"
+CONTACT_NL = "[het Contactcenter van de Sociale Zekerheid](link:contact)"
+CONTACT_DE = "[das Kontaktcenter der Sozialen Sicherheit](link:contact)"
+CONTACT_EN = "[the Social Security Contact Centre](link:contact)"
+
+CONTACT = ("contact", "contact", None)
+
+PROFILE_LABELS = {
+    "legal-representative": t(
+        "Représentant Légal",
+        "Wettelijke vertegenwoordiger",
+        "Gesetzlicher Vertreter",
+        "Legal Representative",
+    ),
+    "rae": t(
+        "Responsable Accès Entité (RAE)",
+        "Hoofdtoegangsbeheerder (HTB)",
+        "Hauptzugangsverwalter (HZV)",
+        "Entity Access Manager (RAE)",
+    ),
+    "local-manager": t(
+        "Gestionnaire Local", "Lokale beheerder", "Lokaler Verwalter", "Local Manager"
+    ),
+    "user": t("Utilisateur", "Gebruiker", "Benutzer", "User"),
+}
+
+ALSO_RAE = t(
+    "Vous pouvez également vous désigner comme RAE ou désigner un co-Responsable Accès Entité.",
+    "U kunt uzelf ook als HTB aanduiden of een co-hoofdtoegangsbeheerder aanduiden.",
+    "Sie können sich auch selbst als HZV benennen oder einen Co-Hauptzugangsverwalter benennen.",
+    "You can also designate yourself as RAE or designate a co-Entity Access Manager.",
+)
+CO_RAE_RULE = t(
+    "Le co-Responsable Accès Entité a les mêmes droits que le Responsable Accès Entité, mais il "
+    "ne peut pas désigner d'autres Co-Responsables Accès Entité.",
+    "De co-hoofdtoegangsbeheerder heeft dezelfde rechten als de hoofdtoegangsbeheerder, maar "
+    "kan geen andere co-hoofdtoegangsbeheerders aanduiden.",
+    "Der Co-Hauptzugangsverwalter hat dieselben Rechte wie der Hauptzugangsverwalter, kann "
+    "aber keine weiteren Co-Hauptzugangsverwalter benennen.",
+    "The co-Entity Access Manager has the same rights as the Entity Access Manager, but "
+    "cannot designate other co-Entity Access Managers.",
+)
+CO_GL_RULE = t(
+    "Le co-Gestionnaire Local a les mêmes droits que le Gestionnaire Local, mais ne peut pas "
+    "désigner d'autres co-Gestionnaires Locaux.",
+    "De co-lokale beheerder heeft dezelfde rechten als de lokale beheerder, maar kan geen "
+    "andere co-lokale beheerders aanduiden.",
+    "Der Co-Lokale Verwalter hat dieselben Rechte wie der Lokale Verwalter, kann aber keine "
+    "weiteren Co-Lokalen Verwalter benennen.",
+    "The co-Local Manager has the same rights as the Local Manager, but cannot designate "
+    "other co-Local Managers.",
+)
+CONTINUE = t(
+    "Continuer le wizard", "De wizard voortzetten", "Den Wizard fortsetzen", "Continue the wizard"
+)
+
+PAGES: list[dict] = [
+    {
+        "slug": "home",
+        "kind": "home",
+        "parent": None,
+        "title": t(
+            "Bienvenue dans le wizard de Ma gestion des rôles eGov",
+            "Welkom in de wizard van Mijn eGov-rollenbeheer",
+            "Willkommen im Wizard von Meine eGov-Rollenverwaltung",
+            "Welcome to the My eGov role management wizard",
+        ),
+        "choices": [
+            (
+                "next",
+                "about",
+                t("À propos du wizard", "Over de wizard", "Über den Wizard", "About the wizard"),
+            ),
+            (
+                "next",
+                "profiles",
+                t(
+                    "Démarrer le wizard",
+                    "De wizard starten",
+                    "Den Wizard starten",
+                    "Start the wizard",
+                ),
+            ),
+        ],
+    },
+    {
+        "slug": "about",
+        "kind": "about",
+        "parent": "home",
+        "title": t(
+            "À propos du wizard : tâches par profil",
+            "Over de wizard: taken per profiel",
+            "Über den Wizard: Aufgaben je Profil",
+            "About the wizard: tasks by profile",
+        ),
+        "body": t(
+            "Ce wizard vous guidera à travers les **tâches** que vous pouvez effectuer si vous "
+            "avez un des profils suivants :",
+            "Deze wizard begeleidt u bij de **taken** die u kunt uitvoeren als u een van de "
+            "volgende profielen hebt:",
+            "Dieser Wizard führt Sie durch die **Aufgaben**, die Sie ausführen können, wenn Sie "
+            "eines der folgenden Profile haben:",
+            "This wizard will guide you through the **tasks** you can carry out if you have one "
+            "of the following profiles:",
+        ),
+        "choices": [
+            ("profile", "legal-representative", PROFILE_LABELS["legal-representative"]),
+            ("profile", "rae", PROFILE_LABELS["rae"]),
+            ("profile", "local-manager", PROFILE_LABELS["local-manager"]),
+            ("profile", "user", PROFILE_LABELS["user"]),
+            (
+                "next",
+                "about-links",
+                t(
+                    "À propos du wizard : utilisation des liens",
+                    "Over de wizard: gebruik van de links",
+                    "Über den Wizard: Verwendung der Links",
+                    "About the wizard: using the links",
+                ),
+            ),
+        ],
+    },
+    {
+        "slug": "about-links",
+        "kind": "about",
+        "parent": "about",
+        "title": t(
+            "À propos du wizard : utilisation des liens",
+            "Over de wizard: gebruik van de links",
+            "Über den Wizard: Verwendung der Links",
+            "About the wizard: using the links",
+        ),
+        "body": t(
+            "Utilisez le(s) lien(s) :\n\n"
+            "- 👤 « Je suis un ... » pour naviguer dans le wizard selon votre propre **profil**.\n"
+            "- ➜ « ... et je voudrais » pour naviguer vers la **tâche** que vous souhaitez effectuer.\n"
+            "- ↗ pour naviguer vers un site **externe**.\n"
+            "- ⌂ dans la barre de titre pour revenir à la page d'**accueil**\n"
+            "- ← dans la barre de titre pour revenir à la page **précédente**\n"
+            "- ⓘ pour afficher les **définitions** des différents profils",
+            "Gebruik de link(s):\n\n"
+            "- 👤 « Ik ben een ... » om door de wizard te navigeren volgens uw eigen **profiel**.\n"
+            "- ➜ « ... en ik wil » om naar de **taak** te gaan die u wilt uitvoeren.\n"
+            "- ↗ om naar een **externe** website te gaan.\n"
+            "- ⌂ in de titelbalk om terug te keren naar de **startpagina**\n"
+            "- ← in de titelbalk om terug te keren naar de **vorige** pagina\n"
+            "- ⓘ om de **definities** van de verschillende profielen te bekijken",
+            "Verwenden Sie den/die Link(s):\n\n"
+            "- 👤 „Ich bin ein ...“, um im Wizard entsprechend Ihrem eigenen **Profil** zu navigieren.\n"
+            "- ➜ „... und ich möchte“, um zu der **Aufgabe** zu gelangen, die Sie ausführen möchten.\n"
+            "- ↗, um zu einer **externen** Website zu gelangen.\n"
+            "- ⌂ in der Titelleiste, um zur **Startseite** zurückzukehren\n"
+            "- ← in der Titelleiste, um zur **vorherigen** Seite zurückzukehren\n"
+            "- ⓘ, um die **Definitionen** der verschiedenen Profile anzuzeigen",
+            "Use the link(s):\n\n"
+            "- 👤 “I am a ...” to navigate the wizard according to your own **profile**.\n"
+            "- ➜ “... and I would like to” to go to the **task** you want to carry out.\n"
+            "- ↗ to go to an **external** website.\n"
+            "- ⌂ in the title bar to return to the **home** page\n"
+            "- ← in the title bar to return to the **previous** page\n"
+            "- ⓘ to show the **definitions** of the different profiles",
+        ),
+        "choices": [
+            (
+                "previous",
+                "about",
+                t(
+                    "À propos du wizard : tâches par profil",
+                    "Over de wizard: taken per profiel",
+                    "Über den Wizard: Aufgaben je Profil",
+                    "About the wizard: tasks by profile",
+                ),
+            ),
+            ("next", "profiles", CONTINUE),
+        ],
+    },
+    {
+        "slug": "profiles",
+        "kind": "profiles",
+        "parent": "home",
+        "title": t("Je suis un ...", "Ik ben een ...", "Ich bin ein ...", "I am a ..."),
+        "choices": [
+            ("profile", "legal-representative", PROFILE_LABELS["legal-representative"]),
+            (
+                "profile",
+                "rae",
+                t(
+                    "Responsable d'Accès Entité (RAE)",
+                    "Hoofdtoegangsbeheerder (HTB)",
+                    "Hauptzugangsverwalter (HZV)",
+                    "Entity Access Manager (RAE)",
+                ),
+            ),
+            ("profile", "local-manager", PROFILE_LABELS["local-manager"]),
+            ("profile", "user", PROFILE_LABELS["user"]),
+        ],
+    },
+    {
+        "slug": "definitions",
+        "kind": "profiles",
+        "parent": "profiles",
+        "title": t(
+            "Quelles sont les tâches d'un ...",
+            "Wat zijn de taken van een ...",
+            "Welche Aufgaben hat ein ...",
+            "What are the tasks of a ...",
+        ),
+        "body": t(
+            "- [Représentant Légal](link:lr): une personne dont le nom figure dans les statuts de "
+            "l'entreprise et qui dispose d'un mandat actif et d'une compétence de signature au nom "
+            "de l'entreprise.\n"
+            "- [Responsable Accès Entité (RAE)](link:rae) : est désigné par le Représentant Légal. "
+            "Le RAE est une personne employée au sein de l'entreprise ou exerçant la fonction de "
+            "gérant, d'administrateur ou d'associé. Il peut gérer seul, au nom de l'entreprise, le "
+            "compte qui est ouvert sur le Portail des Gestionnaires d'accès ou il peut, à son tour, "
+            "désigner un co-Responsable Accès Entité.\n"
+            "- [Gestionnaire Local](link:gl) : est désigné par le RAE de l'entreprise. Il assure la "
+            "gestion des attributions de rôle des utilisateurs dans l'application 'Ma gestion des "
+            "rôles eGov'.\n"
+            "- [Utilisateur](link:user) : peut accéder à 1 ou à plusieurs application(s), selon ses "
+            "attributions de rôle dans Ma gestion des rôles eGov.",
+            "- [Wettelijke vertegenwoordiger](link:lr): een persoon van wie de naam in de statuten "
+            "van de onderneming staat en die over een actief mandaat en over "
+            "handtekeningbevoegdheid namens de onderneming beschikt.\n"
+            "- [Hoofdtoegangsbeheerder (HTB)](link:rae): wordt aangeduid door de wettelijke "
+            "vertegenwoordiger. De HTB is een persoon die in de onderneming tewerkgesteld is of er "
+            "de functie van zaakvoerder, bestuurder of vennoot uitoefent. Hij kan alleen, namens de "
+            "onderneming, de account beheren die op het Portaal van de Toegangsbeheerders geopend "
+            "is, of hij kan op zijn beurt een co-hoofdtoegangsbeheerder aanduiden.\n"
+            "- [Lokale beheerder](link:gl): wordt aangeduid door de HTB van de onderneming. Hij "
+            "beheert de rollentoekenningen van de gebruikers in de toepassing 'Mijn "
+            "eGov-rollenbeheer'.\n"
+            "- [Gebruiker](link:user): heeft toegang tot 1 of meer toepassing(en), volgens zijn "
+            "rollentoekenningen in Mijn eGov-rollenbeheer.",
+            "- [Gesetzlicher Vertreter](link:lr): eine Person, deren Name in der Satzung des "
+            "Unternehmens steht und die über ein aktives Mandat und eine Zeichnungsbefugnis im "
+            "Namen des Unternehmens verfügt.\n"
+            "- [Hauptzugangsverwalter (HZV)](link:rae): wird vom gesetzlichen Vertreter benannt. "
+            "Der HZV ist eine Person, die im Unternehmen beschäftigt ist oder dort die Funktion "
+            "eines Geschäftsführers, Verwalters oder Gesellschafters ausübt. Er kann das auf dem "
+            "Portal der Zugangsverwalter eröffnete Konto allein im Namen des Unternehmens "
+            "verwalten oder seinerseits einen Co-Hauptzugangsverwalter benennen.\n"
+            "- [Lokaler Verwalter](link:gl): wird vom HZV des Unternehmens benannt. Er verwaltet "
+            "die Rollenzuweisungen der Benutzer in der Anwendung 'Meine eGov-Rollenverwaltung'.\n"
+            "- [Benutzer](link:user): kann je nach seinen Rollenzuweisungen in Meine "
+            "eGov-Rollenverwaltung auf 1 oder mehrere Anwendung(en) zugreifen.",
+            "- [Legal Representative](link:lr): a person whose name appears in the enterprise's "
+            "articles of association and who holds an active mandate and the authority to sign on "
+            "behalf of the enterprise.\n"
+            "- [Entity Access Manager (RAE)](link:rae): is designated by the Legal Representative. "
+            "The RAE is a person employed by the enterprise or acting as its manager, director or "
+            "partner. The RAE can manage alone, on behalf of the enterprise, the account opened on "
+            "the Access Managers Portal, or can in turn designate a co-Entity Access Manager.\n"
+            "- [Local Manager](link:gl): is designated by the enterprise's RAE. The Local Manager "
+            "manages the users' role attributions in the 'My eGov role management' application.\n"
+            "- [User](link:user): can access 1 or more application(s), according to their role "
+            "attributions in My eGov role management.",
+        ),
+        "links": [
+            ("lr", "page", "legal-representative"),
+            ("rae", "page", "rae"),
+            ("gl", "page", "local-manager"),
+            ("user", "page", "user"),
+        ],
+        "choices": [
+            (
+                "next",
+                "contact",
+                t(
+                    "Vous avez des questions ou souhaitez en savoir plus ?",
+                    "Hebt u vragen of wilt u meer weten?",
+                    "Haben Sie Fragen oder möchten Sie mehr erfahren?",
+                    "Do you have questions or would you like to know more?",
+                ),
+            ),
+        ],
+    },
+    {
+        "slug": "contact",
+        "kind": "contact",
+        "parent": "definitions",
+        "title": t("Contact", "Contact", "Kontakt", "Contact"),
+        "body": t(
+            "Vous avez des questions ou vous souhaitez en savoir plus ?\n\n"
+            "Contactez [le Centre de contact de la Sécurité sociale.](link:contact)",
+            "Hebt u vragen of wilt u meer weten?\n\n"
+            "Neem contact op met [het Contactcenter van de Sociale Zekerheid.](link:contact)",
+            "Haben Sie Fragen oder möchten Sie mehr erfahren?\n\n"
+            "Wenden Sie sich an [das Kontaktcenter der Sozialen Sicherheit.](link:contact)",
+            "Do you have questions or would you like to know more?\n\n"
+            "Contact [the Social Security Contact Centre.](link:contact)",
+        ),
+        "links": [CONTACT],
+        "choices": [("next", "profiles", CONTINUE)],
+    },
+]
+
+I_WOULD_LIKE = t(
+    "... et je voudrais :", "... en ik wil:", "... und ich möchte:", "... and I would like to:"
+)
+
+
+def profile_page(slug: str, title: dict, tasks: list, **extra) -> dict:
+    return {
+        "slug": slug,
+        "kind": "profile-tasks",
+        "parent": "profiles",
+        "title": title,
+        "body": I_WOULD_LIKE,
+        "choices": [("task", target, label) for target, label in tasks],
+        **extra,
+    }
+
+
+def answer(slug: str, parent: str, title: dict, body: dict, links=(), footer=None) -> dict:
+    page = {
+        "slug": slug,
+        "kind": "answer",
+        "parent": parent,
+        "title": title,
+        "body": body,
+        "links": list(links),
+    }
+    if footer:
+        page["footer"] = footer
+    return page
+
+
+PAGES += [
+    profile_page(
+        "legal-representative",
+        t(
+            "Je suis un Représentant Légal",
+            "Ik ben een wettelijke vertegenwoordiger",
+            "Ich bin ein gesetzlicher Vertreter",
+            "I am a Legal Representative",
+        ),
+        [
+            (
+                "lr-register",
+                t(
+                    "enregistrer mon entreprise pour désigner la(les) personne(s) responsable(s) de la gestion des rôles.",
+                    "mijn onderneming registreren om de persoon (personen) aan te duiden die verantwoordelijk is (zijn) voor het rollenbeheer.",
+                    "mein Unternehmen registrieren, um die für die Rollenverwaltung verantwortliche(n) Person(en) zu benennen.",
+                    "register my enterprise to designate the person(s) responsible for role management.",
+                ),
+            ),
+            (
+                "lr-designate-rae",
+                t(
+                    "désigner un Responsable Accès Entité (RAE)",
+                    "een hoofdtoegangsbeheerder (HTB) aanduiden",
+                    "einen Hauptzugangsverwalter (HZV) benennen",
+                    "designate an Entity Access Manager (RAE)",
+                ),
+            ),
+            (
+                "lr-activate-quality",
+                t(
+                    "activer une Qualité",
+                    "een hoedanigheid activeren",
+                    "eine Eigenschaft aktivieren",
+                    "activate a Quality",
+                ),
+            ),
+            (
+                "lr-designate-gl",
+                t(
+                    "désigner un Gestionnaire Local",
+                    "een lokale beheerder aanduiden",
+                    "einen Lokalen Verwalter benennen",
+                    "designate a Local Manager",
+                ),
+            ),
+            (
+                "lr-who-is",
+                t(
+                    "savoir qui est le Responsable Accès Entité (RAE) ou le Gestionnaire Local au sein de mon entreprise",
+                    "weten wie de hoofdtoegangsbeheerder (HTB) of de lokale beheerder van mijn onderneming is",
+                    "wissen, wer in meinem Unternehmen der Hauptzugangsverwalter (HZV) oder der Lokale Verwalter ist",
+                    "know who the Entity Access Manager (RAE) or the Local Manager of my enterprise is",
+                ),
+            ),
+            (
+                "lr-manage-roles",
+                t(
+                    "gérer les attributions de rôle des utilisateurs",
+                    "de rollentoekenningen van de gebruikers beheren",
+                    "die Rollenzuweisungen der Benutzer verwalten",
+                    "manage the users' role attributions",
+                ),
+            ),
+        ],
+        footer=t(
+            "Pour chacune des actions suivantes, l'entreprise en doit être enregistrée auprès de la CBE.\n"
+            "Pour vérifier si cela a été fait, allez sur [le BCE Public Search.](link:bce)",
+            "Voor elk van de volgende acties moet de onderneming ingeschreven zijn in de KBO.\n"
+            "Om na te gaan of dat gebeurd is, gaat u naar [KBO Public Search.](link:bce)",
+            "Für jede der folgenden Aktionen muss das Unternehmen in der ZDU eingetragen sein.\n"
+            "Um zu prüfen, ob dies geschehen ist, gehen Sie zu [ZDU Public Search.](link:bce)",
+            "For each of the following actions, the enterprise must be registered with the CBE.\n"
+            "To check whether this has been done, go to [CBE Public Search.](link:bce)",
+        ),
+        links=[("bce", "action", "enterprise_search")],
+    ),
+    answer(
+        "lr-register",
+        "legal-representative",
+        t(
+            "... et je voudrais enregistrer mon entreprise pour désigner la(les) personne(s) responsable(s) de la gestion des rôles.",
+            "... en ik wil mijn onderneming registreren om de persoon (personen) aan te duiden die verantwoordelijk is (zijn) voor het rollenbeheer.",
+            "... und ich möchte mein Unternehmen registrieren, um die für die Rollenverwaltung verantwortliche(n) Person(en) zu benennen.",
+            "... and I would like to register my enterprise to designate the person(s) responsible for role management.",
+        ),
+        t(
+            "➜ [enregistrer mon entreprise](link:register)\n\n"
+            "Vous allez désigner le Responsable Accès Entités (RAE) pour votre entreprise. Cette "
+            "personne recevra les codes d'accès nécessaires après sa désignation.",
+            "➜ [mijn onderneming registreren](link:register)\n\n"
+            "U gaat de hoofdtoegangsbeheerder (HTB) voor uw onderneming aanduiden. Deze persoon "
+            "ontvangt na zijn aanduiding de nodige toegangscodes.",
+            "➜ [mein Unternehmen registrieren](link:register)\n\n"
+            "Sie werden den Hauptzugangsverwalter (HZV) für Ihr Unternehmen benennen. Diese "
+            "Person erhält nach ihrer Benennung die erforderlichen Zugangscodes.",
+            "➜ [register my enterprise](link:register)\n\n"
+            "You are going to designate the Entity Access Manager (RAE) for your enterprise. This "
+            "person will receive the necessary access codes after being designated.",
+        ),
+        links=[("register", "action", "enterprise_register")],
+    ),
+    answer(
+        "lr-designate-rae",
+        "legal-representative",
+        t(
+            "... et je voudrais désigner un Responsable Accès Entité (RAE).",
+            "... en ik wil een hoofdtoegangsbeheerder (HTB) aanduiden.",
+            "... und ich möchte einen Hauptzugangsverwalter (HZV) benennen.",
+            "... and I would like to designate an Entity Access Manager (RAE).",
+        ),
+        t(
+            "La désignation d'un RAE doit se faire au moment d'enregistrer votre entreprise.\n\n"
+            f"- Contactez {CONTACT_FR} pour vérifier si votre entreprise a déjà été enregistrée.\n"
+            "- Si votre entreprise n'a pas encore été enregistrée, [procédez d'abord à "
+            "l'enregistrement](link:register). Après l'enregistrement, vous serez invité à désigner un RAE.",
+            "De aanduiding van een HTB moet gebeuren op het moment dat u uw onderneming registreert.\n\n"
+            f"- Neem contact op met {CONTACT_NL} om na te gaan of uw onderneming al geregistreerd is.\n"
+            "- Als uw onderneming nog niet geregistreerd is, [registreer ze dan eerst](link:register). "
+            "Na de registratie wordt u gevraagd een HTB aan te duiden.",
+            "Die Benennung eines HZV muss bei der Registrierung Ihres Unternehmens erfolgen.\n\n"
+            f"- Wenden Sie sich an {CONTACT_DE}, um zu prüfen, ob Ihr Unternehmen bereits registriert ist.\n"
+            "- Wenn Ihr Unternehmen noch nicht registriert ist, [nehmen Sie zuerst die Registrierung "
+            "vor](link:register). Nach der Registrierung werden Sie aufgefordert, einen HZV zu benennen.",
+            "An RAE must be designated when you register your enterprise.\n\n"
+            f"- Contact {CONTACT_EN} to check whether your enterprise has already been registered.\n"
+            "- If your enterprise has not been registered yet, [register it first](link:register). "
+            "After registration, you will be asked to designate an RAE.",
+        ),
+        links=[CONTACT, ("register", "action", "enterprise_register")],
+        footer=ALSO_RAE,
+    ),
+    answer(
+        "lr-activate-quality",
+        "legal-representative",
+        t(
+            "... et je voudrais activer une 'Qualité'.",
+            "... en ik wil een 'hoedanigheid' activeren.",
+            "... und ich möchte eine 'Eigenschaft' aktivieren.",
+            "... and I would like to activate a 'Quality'.",
+        ),
+        t(
+            "En tant que Représentant Légal, vous ne pouvez **pas** activer une 'Qualité' directement. "
+            "Seul le Responsable Accès Entité (RAE) peut exécuter cette action.\n\n"
+            "- Êtes-vous à la fois le Représentant Légal et le RAE ? [Connectez-vous sur le portail "
+            "de la Sécurité sociale](link:portal) et activez la 'Qualité'.\n"
+            "- Vous n'êtes pas le RAE ?\n"
+            f"    - Contactez {CONTACT_FR} et demandez-leur qui est le RAE pour votre entreprise.\n"
+            "    - Désignez un RAE [lors de l'enregistrement de votre entreprise.](link:register)",
+            "Als wettelijke vertegenwoordiger kunt u een 'hoedanigheid' **niet** rechtstreeks "
+            "activeren. Alleen de hoofdtoegangsbeheerder (HTB) kan deze actie uitvoeren.\n\n"
+            "- Bent u zowel de wettelijke vertegenwoordiger als de HTB? [Meld u aan op het portaal "
+            "van de Sociale Zekerheid](link:portal) en activeer de 'hoedanigheid'.\n"
+            "- Bent u niet de HTB?\n"
+            f"    - Neem contact op met {CONTACT_NL} en vraag wie de HTB van uw onderneming is.\n"
+            "    - Duid een HTB aan [bij de registratie van uw onderneming.](link:register)",
+            "Als gesetzlicher Vertreter können Sie eine 'Eigenschaft' **nicht** direkt aktivieren. "
+            "Nur der Hauptzugangsverwalter (HZV) kann diese Aktion ausführen.\n\n"
+            "- Sind Sie sowohl gesetzlicher Vertreter als auch HZV? [Melden Sie sich beim Portal der "
+            "Sozialen Sicherheit an](link:portal) und aktivieren Sie die 'Eigenschaft'.\n"
+            "- Sie sind nicht der HZV?\n"
+            f"    - Wenden Sie sich an {CONTACT_DE} und fragen Sie, wer der HZV Ihres Unternehmens ist.\n"
+            "    - Benennen Sie einen HZV [bei der Registrierung Ihres Unternehmens.](link:register)",
+            "As a Legal Representative, you **cannot** activate a 'Quality' directly. Only the "
+            "Entity Access Manager (RAE) can carry out this action.\n\n"
+            "- Are you both the Legal Representative and the RAE? [Sign in to the Social Security "
+            "portal](link:portal) and activate the 'Quality'.\n"
+            "- You are not the RAE?\n"
+            f"    - Contact {CONTACT_EN} and ask them who the RAE of your enterprise is.\n"
+            "    - Designate an RAE [when you register your enterprise.](link:register)",
+        ),
+        links=[
+            CONTACT,
+            ("portal", "action", "my_enterprises"),
+            ("register", "action", "enterprise_register"),
+        ],
+        footer=ALSO_RAE,
+    ),
+    answer(
+        "lr-designate-gl",
+        "legal-representative",
+        t(
+            "... et je voudrais désigner un Gestionnaire Local.",
+            "... en ik wil een lokale beheerder aanduiden.",
+            "... und ich möchte einen Lokalen Verwalter benennen.",
+            "... and I would like to designate a Local Manager.",
+        ),
+        t(
+            "En tant que Représentant Légal, vous ne pouvez **pas** désigner un gestionnaire local "
+            "directement. Seul le Responsable Accès Entité (RAE) peut exécuter cette action.\n\n"
+            "- Êtes-vous à la fois le Représentant Légal et le RAE ? [Connectez-vous sur le portail "
+            "de la Sécurité sociale](link:portal) et activez la 'Qualité' pour désigner un "
+            "Gestionnaire Local.\n"
+            "- Vous n'êtes pas le RAE ?\n"
+            f"    - Contactez {CONTACT_FR} et demandez-leur qui est le RAE pour votre entreprise.\n"
+            "    - Désigner un RAE [lors de l'enregistrement de votre](link:register) entreprise.",
+            "Als wettelijke vertegenwoordiger kunt u een lokale beheerder **niet** rechtstreeks "
+            "aanduiden. Alleen de hoofdtoegangsbeheerder (HTB) kan deze actie uitvoeren.\n\n"
+            "- Bent u zowel de wettelijke vertegenwoordiger als de HTB? [Meld u aan op het portaal "
+            "van de Sociale Zekerheid](link:portal) en activeer de 'hoedanigheid' om een lokale "
+            "beheerder aan te duiden.\n"
+            "- Bent u niet de HTB?\n"
+            f"    - Neem contact op met {CONTACT_NL} en vraag wie de HTB van uw onderneming is.\n"
+            "    - Duid een HTB aan [bij de registratie van uw](link:register) onderneming.",
+            "Als gesetzlicher Vertreter können Sie einen Lokalen Verwalter **nicht** direkt "
+            "benennen. Nur der Hauptzugangsverwalter (HZV) kann diese Aktion ausführen.\n\n"
+            "- Sind Sie sowohl gesetzlicher Vertreter als auch HZV? [Melden Sie sich beim Portal der "
+            "Sozialen Sicherheit an](link:portal) und aktivieren Sie die 'Eigenschaft', um einen "
+            "Lokalen Verwalter zu benennen.\n"
+            "- Sie sind nicht der HZV?\n"
+            f"    - Wenden Sie sich an {CONTACT_DE} und fragen Sie, wer der HZV Ihres Unternehmens ist.\n"
+            "    - Einen HZV [bei der Registrierung Ihres](link:register) Unternehmens benennen.",
+            "As a Legal Representative, you **cannot** designate a Local Manager directly. Only "
+            "the Entity Access Manager (RAE) can carry out this action.\n\n"
+            "- Are you both the Legal Representative and the RAE? [Sign in to the Social Security "
+            "portal](link:portal) and activate the 'Quality' to designate a Local Manager.\n"
+            "- You are not the RAE?\n"
+            f"    - Contact {CONTACT_EN} and ask them who the RAE of your enterprise is.\n"
+            "    - Designate an RAE [when you register your](link:register) enterprise.",
+        ),
+        links=[
+            CONTACT,
+            ("portal", "action", "my_enterprises"),
+            ("register", "action", "enterprise_register"),
+        ],
+        footer=ALSO_RAE,
+    ),
+    answer(
+        "lr-who-is",
+        "legal-representative",
+        t(
+            "... et je voudrais savoir qui est le Responsable Accès Entité (RAE) ou le Gestionnaire Local au sein de mon entreprise.",
+            "... en ik wil weten wie de hoofdtoegangsbeheerder (HTB) of de lokale beheerder van mijn onderneming is.",
+            "... und ich möchte wissen, wer in meinem Unternehmen der Hauptzugangsverwalter (HZV) oder der Lokale Verwalter ist.",
+            "... and I would like to know who the Entity Access Manager (RAE) or the Local Manager of my enterprise is.",
+        ),
+        t(
+            "Si votre entreprise est enregistrée, vous avez désigné un RAE.\n\n"
+            "Si vous souhaitez savoir si l'enregistrement de votre entreprise a bien eu lieu et qui "
+            f"est votre RAE ou votre Gestionnaire Local, contactez {CONTACT_FR}.",
+            "Als uw onderneming geregistreerd is, hebt u een HTB aangeduid.\n\n"
+            "Wilt u weten of de registratie van uw onderneming wel degelijk gebeurd is en wie uw "
+            f"HTB of uw lokale beheerder is, neem dan contact op met {CONTACT_NL}.",
+            "Wenn Ihr Unternehmen registriert ist, haben Sie einen HZV benannt.\n\n"
+            "Wenn Sie wissen möchten, ob die Registrierung Ihres Unternehmens erfolgt ist und wer "
+            f"Ihr HZV oder Ihr Lokaler Verwalter ist, wenden Sie sich an {CONTACT_DE}.",
+            "If your enterprise is registered, you have designated an RAE.\n\n"
+            "If you would like to know whether your enterprise has indeed been registered and who "
+            f"your RAE or your Local Manager is, contact {CONTACT_EN}.",
+        ),
+        links=[CONTACT],
+    ),
+    answer(
+        "lr-manage-roles",
+        "legal-representative",
+        t(
+            "... et je voudrais gérer les attributions de rôle des utilisateurs.",
+            "... en ik wil de rollentoekenningen van de gebruikers beheren.",
+            "... und ich möchte die Rollenzuweisungen der Benutzer verwalten.",
+            "... and I would like to manage the users' role attributions.",
+        ),
+        t(
+            "En tant que Représentant Légal, vous ne pouvez **pas** gérer directement les "
+            "attributions de rôle des utilisateurs. Seul le Gestionnaire Local peut exécuter cette "
+            "tâche. Un Gestionnaire Local est désigné par le Responsable Accès Entité (RAE).\n\n"
+            "Faites votre choix :\n\n"
+            "- Je suis également [Gestionnaire Local](link:gl)\n"
+            "- Je voudrais me désigner ou désigner une autre personne comme [Responsable Accès "
+            "Entité](link:rae) ou [Gestionnaire Local](link:designate-gl)\n"
+            "- Je voudrais savoir qui est le RAE ou le Gestionnaire Local pour mon entreprise. "
+            f"Contactez {CONTACT_FR}.",
+            "Als wettelijke vertegenwoordiger kunt u de rollentoekenningen van de gebruikers "
+            "**niet** rechtstreeks beheren. Alleen de lokale beheerder kan deze taak uitvoeren. Een "
+            "lokale beheerder wordt aangeduid door de hoofdtoegangsbeheerder (HTB).\n\n"
+            "Maak uw keuze:\n\n"
+            "- Ik ben ook [lokale beheerder](link:gl)\n"
+            "- Ik wil mezelf of een andere persoon aanduiden als [hoofdtoegangsbeheerder](link:rae) "
+            "of [lokale beheerder](link:designate-gl)\n"
+            "- Ik wil weten wie de HTB of de lokale beheerder van mijn onderneming is. Neem contact "
+            f"op met {CONTACT_NL}.",
+            "Als gesetzlicher Vertreter können Sie die Rollenzuweisungen der Benutzer **nicht** "
+            "direkt verwalten. Nur der Lokale Verwalter kann diese Aufgabe ausführen. Ein Lokaler "
+            "Verwalter wird vom Hauptzugangsverwalter (HZV) benannt.\n\n"
+            "Treffen Sie Ihre Wahl:\n\n"
+            "- Ich bin auch [Lokaler Verwalter](link:gl)\n"
+            "- Ich möchte mich selbst oder eine andere Person als [Hauptzugangsverwalter](link:rae) "
+            "oder [Lokalen Verwalter](link:designate-gl) benennen\n"
+            "- Ich möchte wissen, wer der HZV oder der Lokale Verwalter meines Unternehmens ist. "
+            f"Wenden Sie sich an {CONTACT_DE}.",
+            "As a Legal Representative, you **cannot** manage the users' role attributions "
+            "directly. Only the Local Manager can carry out this task. A Local Manager is "
+            "designated by the Entity Access Manager (RAE).\n\n"
+            "Make your choice:\n\n"
+            "- I am also a [Local Manager](link:gl)\n"
+            "- I would like to designate myself or another person as [Entity Access "
+            "Manager](link:rae) or [Local Manager](link:designate-gl)\n"
+            "- I would like to know who the RAE or the Local Manager of my enterprise is. Contact "
+            f"{CONTACT_EN}.",
+        ),
+        links=[
+            CONTACT,
+            ("gl", "page", "local-manager"),
+            ("rae", "page", "lr-designate-rae"),
+            ("designate-gl", "page", "lr-designate-gl"),
+        ],
+    ),
+]
+
+SIGN_IN_FR = "[Connectez-vous sur le portail de la Sécurité sociale](link:portal)"
+SIGN_IN_NL = "[Meld u aan op het portaal van de Sociale Zekerheid](link:portal)"
+SIGN_IN_DE = "[Melden Sie sich beim Portal der Sozialen Sicherheit an](link:portal)"
+SIGN_IN_EN = "[Sign in to the Social Security portal](link:portal)"
+PORTAL = ("portal", "action", "my_enterprises")
+
+PAGES += [
+    profile_page(
+        "rae",
+        t(
+            "Je suis un Responsable Accès Entité ...",
+            "Ik ben een hoofdtoegangsbeheerder ...",
+            "Ich bin ein Hauptzugangsverwalter ...",
+            "I am an Entity Access Manager ...",
+        ),
+        [
+            (
+                "rae-designate-co-rae",
+                t(
+                    "désigner un co-Responsable Accès Entité",
+                    "een co-hoofdtoegangsbeheerder aanduiden",
+                    "einen Co-Hauptzugangsverwalter benennen",
+                    "designate a co-Entity Access Manager",
+                ),
+            ),
+            (
+                "rae-activate-quality",
+                t(
+                    "activer une 'Qualité'",
+                    "een 'hoedanigheid' activeren",
+                    "eine 'Eigenschaft' aktivieren",
+                    "activate a 'Quality'",
+                ),
+            ),
+            (
+                "rae-designate-gl",
+                t(
+                    "désigner un Gestionnaire Local",
+                    "een lokale beheerder aanduiden",
+                    "einen Lokalen Verwalter benennen",
+                    "designate a Local Manager",
+                ),
+            ),
+            (
+                "rae-who-is",
+                t(
+                    "savoir qui est le co-Responsable Accès Entité ou le (co-)Gestionnaire Local au sein de mon entreprise",
+                    "weten wie de co-hoofdtoegangsbeheerder of de (co-)lokale beheerder van mijn onderneming is",
+                    "wissen, wer in meinem Unternehmen der Co-Hauptzugangsverwalter oder der (Co-)Lokale Verwalter ist",
+                    "know who the co-Entity Access Manager or the (co-)Local Manager of my enterprise is",
+                ),
+            ),
+            (
+                "rae-manage-roles",
+                t(
+                    "gérer les attributions de rôles des utilisateurs",
+                    "de rollentoekenningen van de gebruikers beheren",
+                    "die Rollenzuweisungen der Benutzer verwalten",
+                    "manage the users' role attributions",
+                ),
+            ),
+        ],
+    ),
+    answer(
+        "rae-designate-co-rae",
+        "rae",
+        t(
+            "... et je voudrais désigner un co-Responsable Accès Entité.",
+            "... en ik wil een co-hoofdtoegangsbeheerder aanduiden.",
+            "... und ich möchte einen Co-Hauptzugangsverwalter benennen.",
+            "... and I would like to designate a co-Entity Access Manager.",
+        ),
+        t(
+            f"{SIGN_IN_FR} pour désigner un co-Responsable Accès Entité pour votre entreprise.",
+            f"{SIGN_IN_NL} om een co-hoofdtoegangsbeheerder voor uw onderneming aan te duiden.",
+            f"{SIGN_IN_DE}, um einen Co-Hauptzugangsverwalter für Ihr Unternehmen zu benennen.",
+            f"{SIGN_IN_EN} to designate a co-Entity Access Manager for your enterprise.",
+        ),
+        links=[PORTAL],
+        footer=CO_RAE_RULE,
+    ),
+    answer(
+        "rae-activate-quality",
+        "rae",
+        t(
+            "... et je voudrais activer une 'Qualité'.",
+            "... en ik wil een 'hoedanigheid' activeren.",
+            "... und ich möchte eine 'Eigenschaft' aktivieren.",
+            "... and I would like to activate a 'Quality'.",
+        ),
+        t(
+            f"{SIGN_IN_FR} pour activer une 'Qualité'.",
+            f"{SIGN_IN_NL} om een 'hoedanigheid' te activeren.",
+            f"{SIGN_IN_DE}, um eine 'Eigenschaft' zu aktivieren.",
+            f"{SIGN_IN_EN} to activate a 'Quality'.",
+        ),
+        links=[PORTAL],
+        footer=CO_RAE_RULE,
+    ),
+    answer(
+        "rae-designate-gl",
+        "rae",
+        t(
+            "... et je voudrais désigner un Gestionnaire Local.",
+            "... en ik wil een lokale beheerder aanduiden.",
+            "... und ich möchte einen Lokalen Verwalter benennen.",
+            "... and I would like to designate a Local Manager.",
+        ),
+        t(
+            f"{SIGN_IN_FR} pour désigner un Gestionnaire Local.",
+            f"{SIGN_IN_NL} om een lokale beheerder aan te duiden.",
+            f"{SIGN_IN_DE}, um einen Lokalen Verwalter zu benennen.",
+            f"{SIGN_IN_EN} to designate a Local Manager.",
+        ),
+        links=[PORTAL],
+        footer=t(
+            "Vous pouvez également vous désigner comme Gestionnaire Local. Ou vous pouvez désigner "
+            "d'autres personnes comme **co-Gestionnaire Local** en activant cette 'Qualité' pour eux.",
+            "U kunt uzelf ook als lokale beheerder aanduiden. Of u kunt andere personen als "
+            "**co-lokale beheerder** aanduiden door deze 'hoedanigheid' voor hen te activeren.",
+            "Sie können sich auch selbst als Lokalen Verwalter benennen. Oder Sie können andere "
+            "Personen als **Co-Lokalen Verwalter** benennen, indem Sie diese 'Eigenschaft' für sie "
+            "aktivieren.",
+            "You can also designate yourself as Local Manager. Or you can designate other people as "
+            "**co-Local Manager** by activating this 'Quality' for them.",
+        ),
+    ),
+    answer(
+        "rae-who-is",
+        "rae",
+        t(
+            "... et je voudrais savoir qui est le co-Responsable Accès Entité ou le (co-)Gestionnaire Local au sein de mon entreprise.",
+            "... en ik wil weten wie de co-hoofdtoegangsbeheerder of de (co-)lokale beheerder van mijn onderneming is.",
+            "... und ich möchte wissen, wer in meinem Unternehmen der Co-Hauptzugangsverwalter oder der (Co-)Lokale Verwalter ist.",
+            "... and I would like to know who the co-Entity Access Manager or the (co-)Local Manager of my enterprise is.",
+        ),
+        t(
+            f"{SIGN_IN_FR} en tant que Responsable Accès Entité pour savoir qui est le "
+            "co-Responsable Accès Entité ou le (co-)Gestionnaire local au sein de votre entreprise.",
+            f"{SIGN_IN_NL} als hoofdtoegangsbeheerder om te weten wie de "
+            "co-hoofdtoegangsbeheerder of de (co-)lokale beheerder van uw onderneming is.",
+            f"{SIGN_IN_DE} als Hauptzugangsverwalter, um zu erfahren, wer in Ihrem Unternehmen der "
+            "Co-Hauptzugangsverwalter oder der (Co-)Lokale Verwalter ist.",
+            f"{SIGN_IN_EN} as Entity Access Manager to find out who the co-Entity Access Manager or "
+            "the (co-)Local Manager of your enterprise is.",
+        ),
+        links=[PORTAL],
+    ),
+    answer(
+        "rae-manage-roles",
+        "rae",
+        t(
+            "... et je voudrais gérer les attributions de rôles des utilisateurs.",
+            "... en ik wil de rollentoekenningen van de gebruikers beheren.",
+            "... und ich möchte die Rollenzuweisungen der Benutzer verwalten.",
+            "... and I would like to manage the users' role attributions.",
+        ),
+        t(
+            "En tant que Responsable Accès Entité, vous ne pouvez **pas** gérer directement les "
+            "attributions de rôle des utilisateurs. Elles seront gérées par le Gestionnaire Local.\n\n"
+            "Êtes-vous également Gestionnaire Local ? [Connectez-vous à Ma gestion des rôles "
+            "eGov](link:roles) pour gérer les attributions de rôle des utilisateurs.",
+            "Als hoofdtoegangsbeheerder kunt u de rollentoekenningen van de gebruikers **niet** "
+            "rechtstreeks beheren. Ze worden beheerd door de lokale beheerder.\n\n"
+            "Bent u ook lokale beheerder? [Meld u aan bij Mijn eGov-rollenbeheer](link:roles) om de "
+            "rollentoekenningen van de gebruikers te beheren.",
+            "Als Hauptzugangsverwalter können Sie die Rollenzuweisungen der Benutzer **nicht** "
+            "direkt verwalten. Sie werden vom Lokalen Verwalter verwaltet.\n\n"
+            "Sind Sie auch Lokaler Verwalter? [Melden Sie sich bei Meine eGov-Rollenverwaltung "
+            "an](link:roles), um die Rollenzuweisungen der Benutzer zu verwalten.",
+            "As Entity Access Manager, you **cannot** manage the users' role attributions "
+            "directly. They will be managed by the Local Manager.\n\n"
+            "Are you also a Local Manager? [Sign in to My eGov role management](link:roles) to "
+            "manage the users' role attributions.",
+        ),
+        links=[("roles", "action", "role_management")],
+    ),
+    profile_page(
+        "local-manager",
+        t(
+            "Je suis un Gestionnaire Local ...",
+            "Ik ben een lokale beheerder ...",
+            "Ich bin ein Lokaler Verwalter ...",
+            "I am a Local Manager ...",
+        ),
+        [
+            (
+                "gl-designate-co-gl",
+                t(
+                    "désigner un co-Gestionnaire Local",
+                    "een co-lokale beheerder aanduiden",
+                    "einen Co-Lokalen Verwalter benennen",
+                    "designate a co-Local Manager",
+                ),
+            ),
+            (
+                "gl-who-is",
+                t(
+                    "savoir qui est le (co-)Responsable Accès Entité ou le (co-)Gestionnaire Local au sein de mon entreprise",
+                    "weten wie de (co-)hoofdtoegangsbeheerder of de (co-)lokale beheerder van mijn onderneming is",
+                    "wissen, wer in meinem Unternehmen der (Co-)Hauptzugangsverwalter oder der (Co-)Lokale Verwalter ist",
+                    "know who the (co-)Entity Access Manager or the (co-)Local Manager of my enterprise is",
+                ),
+            ),
+            (
+                "gl-manage-roles",
+                t(
+                    "gérer les attributions de rôle des utilisateurs",
+                    "de rollentoekenningen van de gebruikers beheren",
+                    "die Rollenzuweisungen der Benutzer verwalten",
+                    "manage the users' role attributions",
+                ),
+            ),
+        ],
+    ),
+    answer(
+        "gl-designate-co-gl",
+        "local-manager",
+        t(
+            "... et je voudrais désigner un co-Gestionnaire Local.",
+            "... en ik wil een co-lokale beheerder aanduiden.",
+            "... und ich möchte einen Co-Lokalen Verwalter benennen.",
+            "... and I would like to designate a co-Local Manager.",
+        ),
+        t(
+            f"{SIGN_IN_FR} pour désigner un co-Gestionnaire Local.",
+            f"{SIGN_IN_NL} om een co-lokale beheerder aan te duiden.",
+            f"{SIGN_IN_DE}, um einen Co-Lokalen Verwalter zu benennen.",
+            f"{SIGN_IN_EN} to designate a co-Local Manager.",
+        ),
+        links=[PORTAL],
+        footer=CO_GL_RULE,
+    ),
+    answer(
+        "gl-who-is",
+        "local-manager",
+        t(
+            "... et je voudrais savoir qui est le (co-)Responsable Accès Entités ou le (co-)Gestionnaire Local au sein de mon entreprise.",
+            "... en ik wil weten wie de (co-)hoofdtoegangsbeheerder of de (co-)lokale beheerder van mijn onderneming is.",
+            "... und ich möchte wissen, wer in meinem Unternehmen der (Co-)Hauptzugangsverwalter oder der (Co-)Lokale Verwalter ist.",
+            "... and I would like to know who the (co-)Entity Access Manager or the (co-)Local Manager of my enterprise is.",
+        ),
+        t(
+            "Contactez [le Centre de contact de la Sécurité sociale.](link:contact)",
+            "Neem contact op met [het Contactcenter van de Sociale Zekerheid.](link:contact)",
+            "Wenden Sie sich an [das Kontaktcenter der Sozialen Sicherheit.](link:contact)",
+            "Contact [the Social Security Contact Centre.](link:contact)",
+        ),
+        links=[CONTACT],
+        footer=CO_GL_RULE,
+    ),
+    answer(
+        "gl-manage-roles",
+        "local-manager",
+        t(
+            "... et je voudrais gérer les attributions de rôle des utilisateurs.",
+            "... en ik wil de rollentoekenningen van de gebruikers beheren.",
+            "... und ich möchte die Rollenzuweisungen der Benutzer verwalten.",
+            "... and I would like to manage the users' role attributions.",
+        ),
+        t(
+            "[Connectez-vous à Ma gestion des rôles eGov](link:roles) et gérez les attributions de "
+            "rôle des utilisateurs dont vous assurez la gestion.",
+            "[Meld u aan bij Mijn eGov-rollenbeheer](link:roles) en beheer de rollentoekenningen "
+            "van de gebruikers die u beheert.",
+            "[Melden Sie sich bei Meine eGov-Rollenverwaltung an](link:roles) und verwalten Sie die "
+            "Rollenzuweisungen der von Ihnen betreuten Benutzer.",
+            "[Sign in to My eGov role management](link:roles) and manage the role attributions of "
+            "the users you are responsible for.",
+        ),
+        links=[("roles", "action", "role_management")],
+    ),
+    profile_page(
+        "user",
+        t(
+            "Je suis un Utilisateur ...",
+            "Ik ben een gebruiker ...",
+            "Ich bin ein Benutzer ...",
+            "I am a User ...",
+        ),
+        [
+            (
+                "user-view-roles",
+                t(
+                    "consulter ma liste d'attributions de rôle",
+                    "mijn lijst met rollentoekenningen raadplegen",
+                    "meine Liste der Rollenzuweisungen einsehen",
+                    "view my list of role attributions",
+                ),
+            ),
+            (
+                "user-request-role",
+                t(
+                    "faire une demande d'attribution de rôle",
+                    "een rollentoekenning aanvragen",
+                    "eine Rollenzuweisung beantragen",
+                    "request a role attribution",
+                ),
+            ),
+            (
+                "user-deactivate-role",
+                t(
+                    "demander la désactivation d'un rôle",
+                    "de deactivering van een rol aanvragen",
+                    "die Deaktivierung einer Rolle beantragen",
+                    "request the deactivation of a role",
+                ),
+            ),
+            (
+                "user-change-email",
+                t(
+                    "modifier l'adresse e-mail qui est liée à un ou à plusieurs rôle(s)",
+                    "het e-mailadres wijzigen dat aan een of meer rol(len) gekoppeld is",
+                    "die E-Mail-Adresse ändern, die mit einer oder mehreren Rolle(n) verknüpft ist",
+                    "change the e-mail address linked to one or more role(s)",
+                ),
+            ),
+        ],
+    ),
+    answer(
+        "user-view-roles",
+        "user",
+        t(
+            "... et je voudrais consulter ma liste d'attributions de rôle.",
+            "... en ik wil mijn lijst met rollentoekenningen raadplegen.",
+            "... und ich möchte meine Liste der Rollenzuweisungen einsehen.",
+            "... and I would like to view my list of role attributions.",
+        ),
+        t(
+            "[Connectez-vous à Mon profil eGov](link:profile) pour consulter vos attributions de rôle.",
+            "[Meld u aan bij Mijn eGov-profiel](link:profile) om uw rollentoekenningen te raadplegen.",
+            "[Melden Sie sich bei Mein eGov-Profil an](link:profile), um Ihre Rollenzuweisungen einzusehen.",
+            "[Sign in to My eGov profile](link:profile) to view your role attributions.",
+        ),
+        links=[("profile", "action", "profile")],
+    ),
+    answer(
+        "user-request-role",
+        "user",
+        t(
+            "... et je voudrais faire une demande d'attribution de rôle.",
+            "... en ik wil een rollentoekenning aanvragen.",
+            "... und ich möchte eine Rollenzuweisung beantragen.",
+            "... and I would like to request a role attribution.",
+        ),
+        t(
+            "En tant qu'utilisateur, vous ne pouvez **pas** faire la demande d'attribution de rôle "
+            "vous-même. Seul un gestionnaire d'attributions de rôle dans Ma gestion des rôles eGov "
+            "peut vous inviter à accepter une attribution de rôle en :\n\n"
+            "- vous envoyant un mail contenant une invitation à une attribution de rôle\n"
+            "- vous octroyant une attribution directe de rôle\n"
+            "- mettant à disposition un lien sur une page web",
+            "Als gebruiker kunt u een rollentoekenning **niet** zelf aanvragen. Alleen een beheerder "
+            "van rollentoekenningen in Mijn eGov-rollenbeheer kan u uitnodigen om een "
+            "rollentoekenning te aanvaarden door:\n\n"
+            "- u een e-mail te sturen met een uitnodiging voor een rollentoekenning\n"
+            "- u rechtstreeks een rol toe te kennen\n"
+            "- een link op een webpagina ter beschikking te stellen",
+            "Als Benutzer können Sie eine Rollenzuweisung **nicht** selbst beantragen. Nur ein "
+            "Verwalter von Rollenzuweisungen in Meine eGov-Rollenverwaltung kann Sie einladen, eine "
+            "Rollenzuweisung anzunehmen, indem er:\n\n"
+            "- Ihnen eine E-Mail mit einer Einladung zu einer Rollenzuweisung sendet\n"
+            "- Ihnen eine Rolle direkt zuweist\n"
+            "- einen Link auf einer Webseite bereitstellt",
+            "As a user, you **cannot** request a role attribution yourself. Only a role attribution "
+            "manager in My eGov role management can invite you to accept a role attribution by:\n\n"
+            "- sending you an e-mail containing an invitation to a role attribution\n"
+            "- granting you a role attribution directly\n"
+            "- making a link available on a web page",
+        ),
+    ),
+    answer(
+        "user-deactivate-role",
+        "user",
+        t(
+            "... et je voudrais demander la désactivation d'un rôle.",
+            "... en ik wil de deactivering van een rol aanvragen.",
+            "... und ich möchte die Deaktivierung einer Rolle beantragen.",
+            "... and I would like to request the deactivation of a role.",
+        ),
+        t(
+            "[Connectez-vous à Mon profil eGov](link:profile) pour consulter vos attributions de "
+            "rôle. Choisissez ensuite l'attribution de rôle que vous souhaitez désactiver.",
+            "[Meld u aan bij Mijn eGov-profiel](link:profile) om uw rollentoekenningen te "
+            "raadplegen. Kies daarna de rollentoekenning die u wilt deactiveren.",
+            "[Melden Sie sich bei Mein eGov-Profil an](link:profile), um Ihre Rollenzuweisungen "
+            "einzusehen. Wählen Sie dann die Rollenzuweisung aus, die Sie deaktivieren möchten.",
+            "[Sign in to My eGov profile](link:profile) to view your role attributions. Then choose "
+            "the role attribution you want to deactivate.",
+        ),
+        links=[("profile", "action", "profile")],
+    ),
+    answer(
+        "user-change-email",
+        "user",
+        t(
+            "... et je voudrais modifier l'adresse e-mail qui est liée à un ou à plusieurs rôle(s).",
+            "... en ik wil het e-mailadres wijzigen dat aan een of meer rol(len) gekoppeld is.",
+            "... und ich möchte die E-Mail-Adresse ändern, die mit einer oder mehreren Rolle(n) verknüpft ist.",
+            "... and I would like to change the e-mail address linked to one or more role(s).",
+        ),
+        t(
+            "[Connectez-vous à Ma gestion des rôles eGov](link:email) pour consulter vos "
+            "attributions de rôle.\n"
+            "Modifiez ensuite l'adresse e-mail qui est liée aux attributions de rôle de votre choix.",
+            "[Meld u aan bij Mijn eGov-rollenbeheer](link:email) om uw rollentoekenningen te "
+            "raadplegen.\n"
+            "Wijzig daarna het e-mailadres dat gekoppeld is aan de rollentoekenningen van uw keuze.",
+            "[Melden Sie sich bei Meine eGov-Rollenverwaltung an](link:email), um Ihre "
+            "Rollenzuweisungen einzusehen.\n"
+            "Ändern Sie dann die E-Mail-Adresse, die mit den Rollenzuweisungen Ihrer Wahl verknüpft ist.",
+            "[Sign in to My eGov role management](link:email) to view your role attributions.\n"
+            "Then change the e-mail address linked to the role attributions of your choice.",
+        ),
+        links=[("email", "action", "profile_email")],
+    ),
+]

@@ -1,0 +1,38 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+
+from wizard.rendering import HOME_SLUG
+from wizard.selectors import held_profiles, public_page
+
+TEMPLATE = "wizard/page.html"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return _show(request, HOME_SLUG)
+
+
+def page(request: HttpRequest, slug: str) -> HttpResponse:
+    if slug == HOME_SLUG:
+        return redirect("wizard:home", permanent=True)
+    return _show(request, slug)
+
+
+def _show(request: HttpRequest, slug: str) -> HttpResponse:
+    rendered = public_page(slug, get_language() or "fr")
+    if rendered is None:
+        raise Http404
+    # The person's own profiles are never cached: the cached part is the public page only.
+    # An anonymous visitor costs no query at all (no session, no user lookup) once cached.
+    profiles = []
+    if rendered["kind"] in ("home", "profiles") and request.user.is_authenticated:
+        profiles = held_profiles(request.user)
+    return render(
+        request,
+        TEMPLATE,
+        {
+            "page": rendered,
+            "held_profiles": profiles,
+            "help_slug": slug if slug != HOME_SLUG else None,
+        },
+    )
