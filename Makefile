@@ -35,6 +35,8 @@ run: install compilemessages
 
 ## make test — the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
 test: install-dev compilemessages
+	@if command -v npm >/dev/null && [ ! -d tests/browser/node_modules/axe-core ]; then \
+		npm ci --prefix tests/browser --no-audit --no-fund >/dev/null || true; fi
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## make serve — the production processes on one machine (gunicorn, worker, beat).
