@@ -25,7 +25,7 @@ install-dev: $(VENV)/.installed-dev
 
 # The compiled .mo files are committed too, so a machine without gettext still runs.
 compilemessages: install
-	@if command -v msgfmt >/dev/null; then DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=tests -v 0; \
+	@if command -v msgfmt >/dev/null && ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=tests -v 0; \
 	else echo "msgfmt not found (apt-get install gettext): using the committed translations"; fi
 
 ## make run — the embedded default: SQLite, tasks in-process, mails in /dev/mailbox/.
