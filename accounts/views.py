@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts import services
+from accounts.mfa import mfa_required_response
 from accounts.forms import AccountSettingsForm
 
 
@@ -41,3 +42,8 @@ class LoginView(allauth_views.LoginView):
         if any(error.code == "too_many_login_attempts" for error in errors):
             response.status_code = 429
         return response
+
+
+@login_required
+def mfa_required_view(request):
+    return mfa_required_response(request, status=200)

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.mfa.StaffMFAMiddleware",
     "portal.middleware.RequestContextMiddleware",
     "portal.middleware.PermissionRefusedMiddleware",
 ]
@@ -197,6 +198,9 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# Staff and anyone who designates must enrol a second factor (accounts/mfa.py). On by
+# default in production; off by default on the embedded development default.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "eGov roles"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

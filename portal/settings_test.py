@@ -9,6 +9,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-" + "k1m2n3o4p5" * 6)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("EMAIL_HOST", "localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Tests that are about MFA switch it on (tests/test_mfa_required.py); the others need not enrol.
+os.environ.setdefault("MFA_REQUIRED", "false")
 os.environ.setdefault("PORTAL_VAR_DIR", tempfile.mkdtemp(prefix="portal-test-"))
 os.environ.setdefault("CACHE_KEY_PREFIX", f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
 
