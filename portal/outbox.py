@@ -40,7 +40,7 @@ def publish(message_id: int) -> bool:
     if tasks_run_in_process():
         # Embedded default: no broker, the task runs here and now. Its own failures are
         # recorded by the task (e.g. "delivery failed"), never raised into the request.
-        result = app.tasks[message.task_name].apply(args=message.args)
+        result = app.tasks[message.task_name].apply(args=message.args, throw=False)
         if result.failed():
             logger.error("Task %s%s failed: %s", message.task_name, message.args, result.result)
     else:

@@ -1,0 +1,461 @@
+"""Role attributions: the catalogue (applications and their roles, per quality) and the
+three ways a local manager gives a role (invitation e-mail, direct attribution, published
+link), with what each creates.
+
+Invariants kept by the database (named constraints `roles_<model>_<rule>`):
+- one active attribution per (enterprise, role, person) and per (enterprise, role,
+  national number) while the person has no account yet;
+- an invitation token hash is unique; an access link slug is unique;
+- one pending access request per (link, person).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import format_national_number, validate_national_number
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Application(models.Model):
+    """An online social-security application (Dimona, DmfA, ...) offered under a quality."""
+
+    quality = models.ForeignKey(
+        "enterprises.Quality",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("quality"),
+    )
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    is_available = models.BooleanField(_("available"), default=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleQuerySet(models.QuerySet):
+    def available(self):
+        return self.filter(is_available=True, application__is_available=True)
+
+    def for_quality(self, quality):
+        return self.available().filter(application__quality=quality)
+
+
+class Role(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="roles", verbose_name=_("application")
+    )
+    # Codes are what the bulk CSV names (e.g. "dimona-declaration").
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    is_available = models.BooleanField(_("available"), default=True)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["application__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.application.name} — {self.name}"
+
+
+class Source(models.TextChoices):
+    INVITATION = "invitation", _("e-mail invitation")
+    DIRECT = "direct", _("direct attribution")
+    LINK = "link", _("published link")
+
+
+class AttributionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=RoleAttribution.Status.ACTIVE)
+
+    def current(self, on=None):
+        """Active and within its dates: what gives access right now (never cached)."""
+        on = on or timezone.localdate()
+        return (
+            self.active()
+            .filter(valid_from__lte=on)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        )
+
+    def expiring_within(self, days: int):
+        today = timezone.localdate()
+        return self.active().filter(
+            valid_until__isnull=False,
+            valid_until__lte=today + timezone.timedelta(days=days),
+        )
+
+
+class RoleAttribution(TimeStamped):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        ENDED = "ended", _("ended")
+        REVOKED = "revoked", _("revoked")
+        EXPIRED = "expired", _("expired")
+        DEACTIVATED = "deactivated", _("deactivated by the holder")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="role_attributions",
+        verbose_name=_("enterprise"),
+    )
+    # Denormalised from role.application.quality: the manager's scope is one activated
+    # quality, and every list filters on it.
+    enterprise_quality = models.ForeignKey(
+        "enterprises.EnterpriseQuality",
+        on_delete=models.PROTECT,
+        related_name="role_attributions",
+        verbose_name=_("quality"),
+    )
+    role = models.ForeignKey(
+        Role, on_delete=models.PROTECT, related_name="attributions", verbose_name=_("role")
+    )
+    # Null until a person with this national number has an account (attached at sign-in).
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="role_attributions",
+        null=True,
+        blank=True,
+        verbose_name=_("person"),
+    )
+    national_number = models.CharField(
+        _("national number"),
+        max_length=11,
+        blank=True,
+        validators=[validate_national_number],
+        db_index=True,
+    )
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    email = models.EmailField(_("linked e-mail address"))
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.ACTIVE)
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=12, choices=Source)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    invitation = models.ForeignKey(
+        "Invitation", on_delete=models.PROTECT, null=True, blank=True, related_name="attributions"
+    )
+    link = models.ForeignKey(
+        "AccessLink", on_delete=models.PROTECT, null=True, blank=True, related_name="attributions"
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+
+    objects = AttributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role attribution")
+        verbose_name_plural = _("role attributions")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["enterprise_quality", "status"], name="roles_attr_eq_status"),
+            models.Index(fields=["person", "status"], name="roles_attr_person_status"),
+            models.Index(fields=["status", "valid_until"], name="roles_attr_status_until"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "role", "person"],
+                condition=Q(status="active", person__isnull=False),
+                name="roles_roleattribution_one_active_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "role", "national_number"],
+                condition=Q(status="active") & ~Q(national_number=""),
+                name="roles_roleattribution_one_active_per_national_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="roles_roleattribution_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(national_number=""),
+                name="roles_roleattribution_person_or_national_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} — {self.full_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def national_number_display(self) -> str:
+        return format_national_number(self.national_number)
+
+
+class InvitationBatch(TimeStamped):
+    """A bulk CSV upload: parsed rows kept here (never in hidden fields) until confirmed."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("preview")
+        CONFIRMED = "confirmed", _("sending")
+        CANCELLED = "cancelled", _("cancelled")
+
+    enterprise_quality = models.ForeignKey(
+        "enterprises.EnterpriseQuality", on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    filename = models.CharField(_("file"), max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    rows = models.JSONField(default=list, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    message = models.TextField(_("personal message"), blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation batch")
+        verbose_name_plural = _("invitation batches")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.total_rows})"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(
+            status__in=[
+                Invitation.Status.QUEUED,
+                Invitation.Status.SENT,
+                Invitation.Status.FAILED,
+            ]
+        )
+
+
+class Invitation(TimeStamped):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        EXPIRED = "expired", _("expired")
+        REVOKED = "revoked", _("revoked")
+        FAILED = "failed", _("delivery failed")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise_quality = models.ForeignKey(
+        "enterprises.EnterpriseQuality", on_delete=models.PROTECT, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    email = models.EmailField(_("e-mail address"))
+    national_number = models.CharField(
+        _("national number"), max_length=11, blank=True, validators=[validate_national_number]
+    )
+    language = models.CharField(_("language"), max_length=2, default="fr")
+    message = models.TextField(_("personal message"), blank=True)
+    roles = models.ManyToManyField(Role, related_name="+", verbose_name=_("roles"))
+    valid_until = models.DateField(_("attribution valid until"), null=True, blank=True)
+    # SHA-256 of the link's token; the raw token exists only in the e-mail. Rotated at
+    # every send, so a resent invitation invalidates the previous link. Unique when set;
+    # empty until the first send (hence the conditional constraint).
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    expires_at = models.DateTimeField(_("link expires"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("delivery attempts"), default=0)
+    last_error = models.TextField(_("last delivery error"), blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    accepted_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    batch = models.ForeignKey(
+        InvitationBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["enterprise_quality", "status"], name="roles_inv_eq_status"),
+            models.Index(fields=["batch", "status"], name="roles_inv_batch_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_hash"],
+                condition=~Q(token_hash=""),
+                name="roles_invitation_unique_token_hash",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} <{self.email}>"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def link_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def can_be_resent(self) -> bool:
+        return self.status in {
+            self.Status.SENT,
+            self.Status.FAILED,
+            self.Status.EXPIRED,
+            self.Status.QUEUED,
+        }
+
+    @property
+    def can_be_revoked(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.SENT, self.Status.FAILED}
+
+
+class AccessLink(TimeStamped):
+    """A link a manager publishes on a web page.
+
+    The link is meant to be published, so its secrecy is not what protects it: sign-in,
+    expiry, the use limit and the optional approval are. We therefore store the random
+    slug itself (192 bits, unguessable, unique) rather than a hash, so that the manager
+    can display and copy it again later — which a hash-only design would not allow.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        DISABLED = "disabled", _("disabled")
+
+    enterprise_quality = models.ForeignKey(
+        "enterprises.EnterpriseQuality", on_delete=models.PROTECT, related_name="access_links"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    label = models.CharField(_("label"), max_length=200)
+    slug = models.CharField(max_length=64, unique=True)
+    roles = models.ManyToManyField(Role, related_name="+", verbose_name=_("roles"))
+    valid_until = models.DateField(_("attribution valid until"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("link expires"))
+    max_uses = models.PositiveIntegerField(_("maximum number of uses"))
+    uses = models.PositiveIntegerField(_("uses"), default=0)
+    requires_approval = models.BooleanField(_("requires my approval"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
+
+    class Meta:
+        verbose_name = _("access link")
+        verbose_name_plural = _("access links")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(uses__lte=models.F("max_uses")), name="roles_accesslink_uses_within_max"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_usable(self) -> bool:
+        return (
+            self.status == self.Status.ACTIVE
+            and self.expires_at > timezone.now()
+            and self.uses < self.max_uses
+        )
+
+
+class AccessRequest(TimeStamped):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    link = models.ForeignKey(AccessLink, on_delete=models.PROTECT, related_name="requests")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_requests"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "person"],
+                condition=Q(status="pending"),
+                name="roles_accessrequest_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.link}"
+
+
+class EmailChange(TimeStamped):
+    """A pending change of the e-mail linked to some attributions; applied once verified."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for verification")
+        APPLIED = "applied", _("applied")
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    new_email = models.EmailField(_("new e-mail address"))
+    old_emails = models.JSONField(default=list)
+    attributions = models.ManyToManyField(RoleAttribution, related_name="+")
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail change")
+        verbose_name_plural = _("e-mail changes")
+
+    def __str__(self) -> str:
+        return self.new_email

@@ -1,10 +1,41 @@
 from django.urls import path
 
-from enterprises.views import placeholder
+from roles import views
 
 app_name = "roles"
 urlpatterns = [
-    path("roles/", placeholder, name="manage_home"),
-    path("profile/", placeholder, name="profile"),
-    path("profile/email/", placeholder, name="profile_email"),
+    path("roles/", views.manage_home, name="manage_home"),
+    path("roles/q/<int:eq_id>/", views.attribution_list, name="list"),
+    path("roles/q/<int:eq_id>/export.csv", views.attribution_export, name="export"),
+    path(
+        "roles/q/<int:eq_id>/attributions/<int:pk>/", views.attribution_detail, name="attribution"
+    ),
+    path("roles/q/<int:eq_id>/invite/", views.invite, name="invite"),
+    path("roles/q/<int:eq_id>/invitations/", views.invitations, name="invitations"),
+    path(
+        "roles/q/<int:eq_id>/invitations/<int:pk>/",
+        views.invitation_action,
+        name="invitation_action",
+    ),
+    path("roles/q/<int:eq_id>/direct/", views.direct, name="direct"),
+    path("roles/q/<int:eq_id>/links/", views.links, name="links"),
+    path("roles/q/<int:eq_id>/links/<int:pk>/disable/", views.link_disable, name="link_disable"),
+    path("roles/q/<int:eq_id>/requests/<int:pk>/", views.request_decide, name="request_decide"),
+    path("roles/q/<int:eq_id>/bulk/", views.bulk_upload, name="bulk_upload"),
+    path("roles/q/<int:eq_id>/bulk/<int:pk>/", views.bulk_preview, name="bulk_preview"),
+    path("roles/q/<int:eq_id>/bulk/<int:pk>/progress/", views.bulk_progress, name="bulk_progress"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("invitations/<str:token>/renew/", views.invitation_renew, name="invitation_renew"),
+    path("links/<str:slug>/", views.link_follow, name="link_follow"),
+    path("profile/", views.profile, name="profile"),
+    path(
+        "profile/attributions/<int:pk>/deactivate/",
+        views.profile_deactivate,
+        name="profile_deactivate",
+    ),
+    path("profile/email/", views.profile_email, name="profile_email"),
+    path(
+        "profile/email/verify/<str:token>/", views.profile_email_verify, name="profile_email_verify"
+    ),
+    path("profile/request-role/", views.request_role, name="request_role"),
 ]

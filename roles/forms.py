@@ -1,0 +1,233 @@
+"""Forms validate; the services act on their cleaned_data."""
+
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import normalize_national_number
+from roles.models import RoleAttribution, Source
+from roles.services import Invitee
+
+
+class RolesField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.application.name} — {obj.name}"
+
+
+def _future_or_today(value):
+    if value is not None and value < timezone.localdate():
+        raise ValidationError(_("The end date cannot be in the past."))
+    return value
+
+
+class ScopedRolesForm(forms.Form):
+    def __init__(self, *args, roles_qs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].queryset = roles_qs
+
+
+class InvitationForm(ScopedRolesForm):
+    roles = RolesField(queryset=None, label=_("Roles"))
+    valid_until = forms.DateField(
+        label=_("End date (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    invitees = forms.CharField(
+        label=_("People to invite"),
+        help_text=_(
+            "One person per line: first name; last name; e-mail; national number (optional)."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    message = forms.CharField(
+        label=_("Personal message (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    MAX_LINES = 100
+
+    def clean_valid_until(self):
+        return _future_or_today(self.cleaned_data.get("valid_until"))
+
+    def clean_invitees(self) -> list[Invitee]:
+        lines = [line.strip() for line in self.cleaned_data["invitees"].splitlines()]
+        lines = [line for line in lines if line]
+        if len(lines) > self.MAX_LINES:
+            raise ValidationError(
+                _("At most %(max)d people at once; use the CSV upload for more."),
+                params={"max": self.MAX_LINES},
+            )
+        invitees, errors, seen = [], [], set()
+        for number, line in enumerate(lines, start=1):
+            parts = [p.strip() for p in line.replace("\t", ";").split(";")]
+            if len(parts) < 3 or not parts[0] or not parts[1]:
+                errors.append(_("Line %(n)d: give first name; last name; e-mail.") % {"n": number})
+                continue
+            email = parts[2].lower()
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(_("Line %(n)d: invalid e-mail address.") % {"n": number})
+                continue
+            nn = parts[3] if len(parts) > 3 else ""
+            if nn:
+                try:
+                    nn = normalize_national_number(nn)
+                except ValidationError:
+                    errors.append(_("Line %(n)d: invalid national number.") % {"n": number})
+                    continue
+            if email in seen:
+                errors.append(_("Line %(n)d: this e-mail appears twice.") % {"n": number})
+                continue
+            seen.add(email)
+            invitees.append(Invitee(parts[0], parts[1], email, nn))
+        if errors:
+            raise ValidationError(errors)
+        if not invitees:
+            raise ValidationError(_("Add at least one person to invite."))
+        return invitees
+
+
+class DirectAttributionForm(ScopedRolesForm):
+    roles = RolesField(queryset=None, label=_("Roles"))
+    national_number = forms.CharField(label=_("National number"), max_length=20)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    valid_from = forms.DateField(
+        label=_("Start date (optional, today if empty)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    valid_until = forms.DateField(
+        label=_("End date (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_national_number(self):
+        return normalize_national_number(self.cleaned_data["national_number"])
+
+    def clean_valid_from(self):
+        return _future_or_today(self.cleaned_data.get("valid_from"))
+
+    def clean_valid_until(self):
+        return _future_or_today(self.cleaned_data.get("valid_until"))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("The end date must follow the start date."))
+        return data
+
+
+class AccessLinkForm(ScopedRolesForm):
+    label = forms.CharField(label=_("Label (for you)"), max_length=200)
+    roles = RolesField(queryset=None, label=_("Roles"))
+    expires_on = forms.DateField(
+        label=_("The link works until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    max_uses = forms.IntegerField(label=_("Maximum number of uses"), min_value=1, max_value=10000)
+    requires_approval = forms.BooleanField(
+        label=_("I approve each request before the role is given"), required=False
+    )
+    valid_until = forms.DateField(
+        label=_("End date of the attributions (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_expires_on(self):
+        value = self.cleaned_data["expires_on"]
+        if value < timezone.localdate():
+            raise ValidationError(_("The date cannot be in the past."))
+        if value > timezone.localdate() + timedelta(days=366):
+            raise ValidationError(_("A link works for one year at most."))
+        return value
+
+    def clean_valid_until(self):
+        return _future_or_today(self.cleaned_data.get("valid_until"))
+
+
+class BulkUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: first name, last name, e-mail, roles (codes separated by ;), "
+            "end date (YYYY-MM-DD, optional), national number (optional)."
+        ),
+    )
+    message = forms.CharField(
+        label=_("Personal message (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is too large (5 MB at most)."))
+        return upload
+
+
+class AttributionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    role = forms.ModelChoiceField(queryset=None, label=_("Role"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *list(RoleAttribution.Status.choices)],
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("All")), *list(Source.choices)]
+    )
+    expiring = forms.BooleanField(label=_("Ends within 30 days"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("-created", _("Newest first")),
+            ("created", _("Oldest first")),
+            ("name", _("Name")),
+            ("role", _("Role")),
+            ("until", _("End date")),
+            ("status", _("Status")),
+        ],
+    )
+
+    def __init__(self, *args, roles_qs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = roles_qs
+
+    def params(self) -> dict:
+        # Invalid filters are ignored (never a 500): the list shows unfiltered.
+        return self.cleaned_data if self.is_valid() else {}
+
+
+class EmailChangeForm(forms.Form):
+    attributions = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("Attributions whose e-mail changes"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    new_email = forms.EmailField(label=_("New e-mail address"))
+
+    def __init__(self, *args, attributions_qs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attributions"].queryset = attributions_qs
+        self.fields["attributions"].label_from_instance = lambda a: (
+            f"{a.role} — {a.enterprise.name} ({a.email})"
+        )

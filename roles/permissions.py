@@ -1,0 +1,67 @@
+"""Loaders: the one access check per protected object of the roles app.
+
+Role management is per activated quality (`enterprises.manage_roles` on the
+EnterpriseQuality, held by its active GL and co-GLs). Someone with nothing to do with the
+enterprise gets 404; an LR, RAE or co-RAE of that enterprise who is not its GL gets the
+explained 403 (the seed: "you cannot manage role attributions directly").
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Enterprise, EnterpriseQuality, Mandate
+from portal.permissions import Refused
+
+MANAGE_ROLES = "enterprises.manage_roles"
+
+WHO_CAN = _(
+    "Only a local manager (or co-local manager) of this quality manages users' role "
+    "attributions. Local managers are designated by the main access manager (RAE)."
+)
+
+
+def _is_rae(user, enterprise: Enterprise) -> bool:
+    return user.has_perm("enterprises.view_chain", enterprise)
+
+
+def _is_legal_representative(user, enterprise: Enterprise) -> bool:
+    return bool(user.national_number) and (
+        Mandate.objects.signing()
+        .filter(enterprise=enterprise, national_number=user.national_number)
+        .exists()
+    )
+
+
+def refuse_non_manager(user, enterprise: Enterprise | None) -> None:
+    """Raise the explained 403 for an LR/RAE/co-RAE who is not GL; else return."""
+    if enterprise is None:
+        return
+    if _is_rae(user, enterprise):
+        raise Refused(
+            reason=_("As main access manager (RAE) you do not manage role attributions."),
+            who_can=WHO_CAN,
+            help_slug="rae-manage-roles",
+        )
+    if _is_legal_representative(user, enterprise):
+        raise Refused(
+            reason=_("As legal representative you do not manage role attributions."),
+            who_can=WHO_CAN,
+            help_slug="lr-manage-roles",
+        )
+
+
+def managed_quality_for_user(user, enterprise_quality_id: int) -> EnterpriseQuality:
+    """The activated quality whose roles this user manages, or 404 / explained 403."""
+    eq = (
+        EnterpriseQuality.objects.select_related("enterprise", "quality")
+        .filter(pk=enterprise_quality_id)
+        .first()
+    )
+    if eq is None or not user.is_authenticated:
+        raise Http404
+    # Checked on every request against the database: no permission cache survives a
+    # revocation (guardian's per-object cache lives on the user object of one request).
+    if eq.is_active and user.is_active and user.has_perm(MANAGE_ROLES, eq):
+        return eq
+    refuse_non_manager(user, eq.enterprise)
+    raise Http404

@@ -1,0 +1,1046 @@
+"""Every state change of role attributions, invitations and links.
+
+Each service is keyword-only with an explicit `actor`, runs in `transaction.atomic`, writes
+its audit event inside, and hands e-mails to Celery through the outbox (on commit).
+Tasks take ids only; they call the `*_deliver` / `*_notify` functions at the bottom.
+"""
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import normalize_national_number
+from portal.audit import audit
+from portal.mail import absolute_url, send_templated_mail
+from portal.outbox import enqueue
+from roles.models import (
+    AccessLink,
+    AccessRequest,
+    EmailChange,
+    Invitation,
+    InvitationBatch,
+    Role,
+    RoleAttribution,
+    Source,
+    hash_token,
+)
+
+EMAIL_CHANGE_SALT = "roles.email-change"
+CHUNK_SIZE = 200
+
+
+class RoleError(Exception):
+    """A refused change with a translated message for the person; nothing was changed."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class RateLimited(RoleError):
+    pass
+
+
+# --- Rate limits ---------------------------------------------------------------------------
+
+
+def _limits() -> dict:
+    # Invitations per rolling hour window; configurable in settings.ROLES_INVITATION_LIMITS.
+    return {
+        "manager": 12000,
+        "enterprise": 30000,
+        "window": 3600,
+        **getattr(settings, "ROLES_INVITATION_LIMITS", {}),
+    }
+
+
+def _check_and_count_invitations(*, actor, enterprise, count: int) -> None:
+    """Refuse (RateLimited) when `count` more invitations would pass a limit; else count them."""
+    limits = _limits()
+    window = int(limits["window"])
+    bucket = int(timezone.now().timestamp()) // window
+    keys = [
+        (f"roles:inv:m:{actor.pk}:{bucket}", int(limits["manager"])),
+        (f"roles:inv:e:{enterprise.pk}:{bucket}", int(limits["enterprise"])),
+    ]
+    for key, limit in keys:
+        if cache.get(key, 0) + count > limit:
+            raise RateLimited(
+                _("Too many invitations in a short time. Please try again in an hour.")
+            )
+    for key, _limit in keys:
+        cache.add(key, 0, timeout=window)
+        try:
+            cache.incr(key, count)
+        except ValueError:  # expired between add and incr
+            cache.set(key, count, timeout=window)
+
+
+# --- Attributions --------------------------------------------------------------------------
+
+
+def _person_for_national_number(national_number: str):
+    from accounts.models import User
+
+    if not national_number:
+        return None
+    return User.objects.filter(national_number=national_number, is_active=True).first()
+
+
+def _already_active(*, enterprise, role, person=None, national_number="") -> bool:
+    qs = RoleAttribution.objects.active().filter(enterprise=enterprise, role=role)
+    if person is not None:
+        return qs.filter(person=person).exists() or (
+            bool(national_number) and qs.filter(national_number=national_number).exists()
+        )
+    return qs.filter(national_number=national_number).exists()
+
+
+def _create_attribution(
+    *,
+    actor,
+    enterprise_quality,
+    role,
+    person,
+    national_number: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    valid_until: date | None,
+    source: str,
+    invitation=None,
+    link=None,
+    valid_from: date | None = None,
+) -> RoleAttribution | None:
+    """One attribution, or None when the same role is already active for that person."""
+    enterprise = enterprise_quality.enterprise
+    if _already_active(
+        enterprise=enterprise, role=role, person=person, national_number=national_number
+    ):
+        return None
+    attribution = RoleAttribution(
+        enterprise=enterprise,
+        enterprise_quality=enterprise_quality,
+        role=role,
+        person=person,
+        national_number=national_number or "",
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        valid_from=valid_from or timezone.localdate(),
+        valid_until=valid_until,
+        source=source,
+        granted_by=actor,
+        invitation=invitation,
+        link=link,
+    )
+    attribution.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            attribution.save()
+    except IntegrityError:  # a concurrent grant of the same role won the race
+        return None
+    audit(
+        actor=actor,
+        action="role.attributed",
+        enterprise=enterprise,
+        target=attribution,
+        details={"role": role.code, "source": source},
+    )
+    return attribution
+
+
+def attribution_grant_direct(
+    *,
+    actor,
+    enterprise_quality,
+    roles: list[Role],
+    national_number: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    valid_until: date | None = None,
+    valid_from: date | None = None,
+) -> list[RoleAttribution]:
+    """Direct attribution by national number; the person is notified by e-mail.
+
+    A future start date makes the attribution active but not yet current (no access
+    before that day: `RoleAttribution.objects.current()`)."""
+    from roles import tasks
+
+    _check_roles_in_scope(enterprise_quality, roles)
+    national_number = normalize_national_number(national_number)
+    _check_end_date(valid_until)
+    _check_end_date(valid_from)
+    if valid_from and valid_until and valid_until < valid_from:
+        raise RoleError(_("The end date must follow the start date."))
+    with transaction.atomic():
+        person = _person_for_national_number(national_number)
+        created = []
+        for role in roles:
+            attribution = _create_attribution(
+                actor=actor,
+                enterprise_quality=enterprise_quality,
+                role=role,
+                person=person,
+                national_number=national_number,
+                first_name=first_name,
+                last_name=last_name,
+                email=email,
+                valid_until=valid_until,
+                valid_from=valid_from,
+                source=Source.DIRECT,
+            )
+            if attribution is not None:
+                created.append(attribution)
+        if not created:
+            raise RoleError(_("This person already holds every one of these roles."))
+        for attribution in created:
+            enqueue(tasks.notify_attribution, attribution.pk)
+    return created
+
+
+def attribution_end(*, actor, attribution: RoleAttribution, revoke: bool = False) -> None:
+    """A manager ends (normal end) or revokes (withdrawn for cause) an attribution."""
+    from roles import tasks
+
+    status = RoleAttribution.Status.REVOKED if revoke else RoleAttribution.Status.ENDED
+    with transaction.atomic():
+        changed = RoleAttribution.objects.filter(
+            pk=attribution.pk, status=RoleAttribution.Status.ACTIVE
+        ).update(status=status, ended_at=timezone.now(), ended_by=actor, updated_at=timezone.now())
+        if not changed:
+            raise RoleError(_("This attribution is no longer active."))
+        attribution.refresh_from_db()
+        audit(
+            actor=actor,
+            action="role.revoked" if revoke else "role.ended",
+            enterprise=attribution.enterprise,
+            target=attribution,
+        )
+        enqueue(tasks.notify_attribution_ended, attribution.pk)
+
+
+def attribution_deactivate(*, actor, attribution: RoleAttribution) -> None:
+    """The holder deactivates one of their own attributions; the managers are told."""
+    from roles import tasks
+
+    if attribution.person_id != actor.pk:
+        raise RoleError(_("This attribution is not yours."))
+    with transaction.atomic():
+        changed = RoleAttribution.objects.filter(
+            pk=attribution.pk, person=actor, status=RoleAttribution.Status.ACTIVE
+        ).update(
+            status=RoleAttribution.Status.DEACTIVATED,
+            ended_at=timezone.now(),
+            ended_by=actor,
+            updated_at=timezone.now(),
+        )
+        if not changed:
+            raise RoleError(_("This attribution is no longer active."))
+        attribution.refresh_from_db()
+        audit(
+            actor=actor,
+            action="role.deactivated",
+            enterprise=attribution.enterprise,
+            target=attribution,
+        )
+        enqueue(tasks.notify_managers_deactivated, attribution.pk)
+
+
+def attributions_attach(*, person) -> int:
+    """Attach attributions given by national number before this person had an account."""
+    if not person.national_number:
+        return 0
+    with transaction.atomic():
+        pending = list(
+            RoleAttribution.objects.filter(
+                person__isnull=True, national_number=person.national_number
+            ).select_related("enterprise")
+        )
+        for attribution in pending:
+            attribution.person = person
+            attribution.save(update_fields=["person", "updated_at"])
+            audit(
+                actor=person,
+                action="role.attached",
+                enterprise=attribution.enterprise,
+                target=attribution,
+            )
+    return len(pending)
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+
+@dataclass
+class Invitee:
+    first_name: str
+    last_name: str
+    email: str
+    national_number: str = ""
+    language: str = ""
+
+
+def _check_roles_in_scope(enterprise_quality, roles) -> None:
+    if not roles:
+        raise RoleError(_("Choose at least one role."))
+    allowed = set(
+        Role.objects.for_quality(enterprise_quality.quality_id).values_list("pk", flat=True)
+    )
+    if any(role.pk not in allowed for role in roles):
+        raise RoleError(_("These roles are not offered under this quality."))
+
+
+def _check_end_date(valid_until) -> None:
+    if valid_until is not None and valid_until < timezone.localdate():
+        raise RoleError(_("The end date cannot be in the past."))
+
+
+def _language_for(email: str, fallback: str) -> str:
+    from accounts.models import User
+
+    user = User.objects.filter(email__iexact=email).only("language").first()
+    return user.language if user else fallback
+
+
+def invitations_create(
+    *,
+    actor,
+    enterprise_quality,
+    roles: list[Role],
+    invitees: list[Invitee],
+    valid_until: date | None = None,
+    message: str = "",
+    language: str = "fr",
+) -> list[Invitation]:
+    from roles import tasks
+
+    _check_roles_in_scope(enterprise_quality, roles)
+    _check_end_date(valid_until)
+    if not invitees:
+        raise RoleError(_("Add at least one person to invite."))
+    _check_and_count_invitations(
+        actor=actor, enterprise=enterprise_quality.enterprise, count=len(invitees)
+    )
+    created = []
+    with transaction.atomic():
+        for invitee in invitees:
+            invitation = Invitation(
+                enterprise=enterprise_quality.enterprise,
+                enterprise_quality=enterprise_quality,
+                invited_by=actor,
+                first_name=invitee.first_name,
+                last_name=invitee.last_name,
+                email=invitee.email,
+                national_number=invitee.national_number or "",
+                language=invitee.language or _language_for(invitee.email, language),
+                message=message,
+                valid_until=valid_until,
+            )
+            invitation.full_clean(exclude=["token_hash"])
+            invitation.save()
+            invitation.roles.set(roles)
+            audit(
+                actor=actor,
+                action="invitation.created",
+                enterprise=enterprise_quality.enterprise,
+                target=invitation,
+                details={"roles": [r.code for r in roles], "email": invitee.email},
+            )
+            enqueue(tasks.send_invitation, invitation.pk)
+            created.append(invitation)
+    return created
+
+
+def invitation_resend(*, actor, invitation: Invitation) -> None:
+    """Queue a new link (the token rotates when it is sent: the old link stops working)."""
+    from roles import tasks
+
+    if not invitation.can_be_resent:
+        raise RoleError(_("This invitation can no longer be resent."))
+    _check_and_count_invitations(actor=actor, enterprise=invitation.enterprise, count=1)
+    with transaction.atomic():
+        changed = Invitation.objects.filter(
+            pk=invitation.pk, status__in=[s for s in Invitation.Status if _resendable(s)]
+        ).update(
+            status=Invitation.Status.QUEUED,
+            attempts=0,
+            last_error="",
+            expires_at=None,
+            updated_at=timezone.now(),
+        )
+        if not changed:
+            raise RoleError(_("This invitation can no longer be resent."))
+        audit(
+            actor=actor,
+            action="invitation.resent",
+            enterprise=invitation.enterprise,
+            target=invitation,
+        )
+        enqueue(tasks.send_invitation, invitation.pk)
+
+
+def _resendable(status) -> bool:
+    return status in {
+        Invitation.Status.SENT,
+        Invitation.Status.FAILED,
+        Invitation.Status.EXPIRED,
+        Invitation.Status.QUEUED,
+    }
+
+
+def invitation_revoke(*, actor, invitation: Invitation) -> None:
+    with transaction.atomic():
+        changed = Invitation.objects.filter(
+            pk=invitation.pk,
+            status__in=[Invitation.Status.QUEUED, Invitation.Status.SENT, Invitation.Status.FAILED],
+        ).update(status=Invitation.Status.REVOKED, updated_at=timezone.now())
+        if not changed:
+            raise RoleError(_("This invitation can no longer be revoked."))
+        audit(
+            actor=actor,
+            action="invitation.revoked",
+            enterprise=invitation.enterprise,
+            target=invitation,
+        )
+
+
+def invitation_for_token(raw_token: str) -> Invitation | None:
+    if not raw_token or len(raw_token) > 128:
+        return None
+    return (
+        Invitation.objects.filter(token_hash=hash_token(raw_token))
+        .select_related("enterprise", "enterprise_quality__quality", "invited_by")
+        .first()
+    )
+
+
+def invitation_accept(*, actor, invitation: Invitation) -> list[RoleAttribution]:
+    """Single use: a guarded state change decides which of two concurrent clicks wins."""
+    if invitation.national_number and invitation.national_number != actor.national_number:
+        raise RoleError(
+            _(
+                "This invitation was sent to a person with another national number. "
+                "Sign in with the account of the invited person."
+            )
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        won = Invitation.objects.filter(
+            pk=invitation.pk,
+            token_hash=invitation.token_hash,
+            status=Invitation.Status.SENT,
+            expires_at__gt=now,
+        ).update(
+            status=Invitation.Status.ACCEPTED, accepted_by=actor, accepted_at=now, updated_at=now
+        )
+        if not won:
+            raise RoleError(_("This invitation can no longer be accepted."))
+        created = []
+        for role in invitation.roles.all():
+            attribution = _create_attribution(
+                actor=invitation.invited_by,
+                enterprise_quality=invitation.enterprise_quality,
+                role=role,
+                person=actor,
+                national_number=actor.national_number or "",
+                first_name=actor.first_name or invitation.first_name,
+                last_name=actor.last_name or invitation.last_name,
+                email=invitation.email,
+                valid_until=invitation.valid_until,
+                source=Source.INVITATION,
+                invitation=invitation,
+            )
+            if attribution is not None:
+                created.append(attribution)
+        audit(
+            actor=actor,
+            action="invitation.accepted",
+            enterprise=invitation.enterprise,
+            target=invitation,
+            details={"attributions": [a.pk for a in created]},
+        )
+    return created
+
+
+def invitation_decline(*, actor, invitation: Invitation) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        won = Invitation.objects.filter(
+            pk=invitation.pk, status=Invitation.Status.SENT, expires_at__gt=now
+        ).update(
+            status=Invitation.Status.DECLINED, accepted_by=actor, accepted_at=now, updated_at=now
+        )
+        if not won:
+            raise RoleError(_("This invitation can no longer be declined."))
+        audit(
+            actor=actor,
+            action="invitation.declined",
+            enterprise=invitation.enterprise,
+            target=invitation,
+        )
+
+
+def invitation_request_new_link(*, actor, invitation: Invitation) -> None:
+    """The invitee of an expired link asks the manager for a new one (once per day)."""
+    from roles import tasks
+
+    if invitation.status not in {Invitation.Status.EXPIRED, Invitation.Status.SENT}:
+        raise RoleError(_("This invitation cannot be renewed."))
+    if not cache.add(f"roles:renew:{invitation.pk}", 1, timeout=24 * 3600):
+        raise RoleError(_("Your request was already sent to the manager."))
+    with transaction.atomic():
+        audit(
+            actor=actor,
+            action="invitation.renewal_requested",
+            enterprise=invitation.enterprise,
+            target=invitation,
+        )
+        enqueue(tasks.notify_renewal_requested, invitation.pk)
+
+
+# --- Bulk CSV ------------------------------------------------------------------------------
+
+CSV_COLUMNS = ["first_name", "last_name", "email", "roles", "valid_until", "national_number"]
+MAX_CSV_ROWS = 10000
+
+
+def _parse_date(value: str) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return timezone.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+def batch_parse(*, actor, enterprise_quality, uploaded, message: str = "") -> InvitationBatch:
+    """Parse a CSV into a draft batch: every row with its errors, nothing sent yet."""
+    raw = uploaded.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RoleError(_("The file must be a CSV file encoded in UTF-8.")) from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        lines = list(reader)
+    except csv.Error:
+        raise RoleError(_("The file could not be read as CSV.")) from None
+    if lines and [c.strip().lower() for c in lines[0]][:3] == CSV_COLUMNS[:3]:
+        lines = lines[1:]
+    if not lines:
+        raise RoleError(_("The file contains no rows."))
+    if len(lines) > MAX_CSV_ROWS:
+        raise RoleError(_("The file has too many rows (at most %(max)d).") % {"max": MAX_CSV_ROWS})
+    roles_by_code = {r.code: r.pk for r in Role.objects.for_quality(enterprise_quality.quality_id)}
+    today = timezone.localdate()
+    seen: set[str] = set()
+    rows = []
+    for number, cells in enumerate(lines, start=1):
+        cells = [c.strip() for c in cells] + [""] * (len(CSV_COLUMNS) - len(cells))
+        first, last, email, role_codes, until, nn = cells[: len(CSV_COLUMNS)]
+        errors = []
+        if not first or not last:
+            errors.append(_g("First and last name are required."))
+        try:
+            validate_email(email)
+            email = email.lower()
+        except ValidationError:
+            errors.append(_g("Invalid e-mail address."))
+        codes = [c.strip() for c in role_codes.split(";") if c.strip()]
+        unknown = [c for c in codes if c not in roles_by_code]
+        if not codes:
+            errors.append(_g("No role given."))
+        elif unknown:
+            errors.append(
+                _g("Unknown role for this quality: %(codes)s") % {"codes": ", ".join(unknown)}
+            )
+        end = None
+        try:
+            end = _parse_date(until)
+            if end is not None and end < today:
+                errors.append(_g("The end date is in the past."))
+        except ValueError:
+            errors.append(_g("Invalid end date (use YYYY-MM-DD)."))
+        if nn:
+            try:
+                nn = normalize_national_number(nn)
+            except ValidationError:
+                errors.append(_g("Invalid national number."))
+        key = f"{email}|{';'.join(sorted(codes))}"
+        if email and key in seen:
+            errors.append(_g("Duplicate of an earlier row."))
+        seen.add(key)
+        rows.append(
+            {
+                "line": number,
+                "first_name": first,
+                "last_name": last,
+                "email": email,
+                "roles": codes,
+                "role_ids": [roles_by_code[c] for c in codes if c in roles_by_code],
+                "valid_until": end.isoformat() if end else "",
+                "national_number": nn,
+                "errors": errors,
+            }
+        )
+    error_rows = sum(1 for r in rows if r["errors"])
+    with transaction.atomic():
+        batch = InvitationBatch.objects.create(
+            enterprise_quality=enterprise_quality,
+            created_by=actor,
+            filename=(getattr(uploaded, "name", "") or "")[:255],
+            rows=rows,
+            total_rows=len(rows),
+            valid_rows=len(rows) - error_rows,
+            error_rows=error_rows,
+            message=message,
+        )
+        audit(
+            actor=actor,
+            action="invitation_batch.uploaded",
+            enterprise=enterprise_quality.enterprise,
+            target=batch,
+            details={"rows": len(rows), "errors": error_rows},
+        )
+    return batch
+
+
+def batch_confirm(*, actor, batch: InvitationBatch) -> int:
+    """Create the valid rows' invitations in bulk; one outbox message per chunk."""
+    from roles import tasks
+
+    valid = [r for r in batch.rows if not r["errors"]]
+    if not valid:
+        raise RoleError(_("No valid row to send."))
+    eq = batch.enterprise_quality
+    _check_and_count_invitations(actor=actor, enterprise=eq.enterprise, count=len(valid))
+    with transaction.atomic():
+        claimed = InvitationBatch.objects.filter(
+            pk=batch.pk, status=InvitationBatch.Status.DRAFT
+        ).update(status=InvitationBatch.Status.CONFIRMED, confirmed_at=timezone.now())
+        if not claimed:
+            raise RoleError(_("This batch was already sent."))
+        invitations = Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    enterprise=eq.enterprise,
+                    enterprise_quality=eq,
+                    invited_by=actor,
+                    first_name=r["first_name"],
+                    last_name=r["last_name"],
+                    email=r["email"],
+                    national_number=r["national_number"],
+                    language=actor.language or "fr",
+                    message=batch.message,
+                    valid_until=date.fromisoformat(r["valid_until"]) if r["valid_until"] else None,
+                    batch=batch,
+                )
+                for r in valid
+            ],
+            batch_size=1000,
+        )
+        if invitations and invitations[0].pk is None:  # backends without RETURNING
+            invitations = list(Invitation.objects.filter(batch=batch).order_by("pk"))
+        through = Invitation.roles.through
+        through.objects.bulk_create(
+            [
+                through(invitation_id=inv.pk, role_id=role_id)
+                for inv, r in zip(invitations, valid, strict=True)
+                for role_id in r["role_ids"]
+            ],
+            batch_size=2000,
+        )
+        audit(
+            actor=actor,
+            action="invitation_batch.confirmed",
+            enterprise=eq.enterprise,
+            target=batch,
+            details={"invitations": len(invitations)},
+        )
+        ids = [inv.pk for inv in invitations]
+        for start in range(0, len(ids), CHUNK_SIZE):
+            enqueue(tasks.send_invitation_chunk, *ids[start : start + CHUNK_SIZE])
+    return len(invitations)
+
+
+def batch_progress(batch: InvitationBatch) -> dict:
+    from django.db.models import Count
+
+    counts = dict(
+        Invitation.objects.filter(batch=batch)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    total = sum(counts.values())
+    queued = counts.get(Invitation.Status.QUEUED, 0)
+    failed = counts.get(Invitation.Status.FAILED, 0)
+    return {
+        "total": total,
+        "queued": queued,
+        "failed": failed,
+        "sent": total - queued - failed,
+        "done": total - queued,
+        "finished": queued == 0,
+    }
+
+
+# --- Published links -----------------------------------------------------------------------
+
+
+def link_create(
+    *,
+    actor,
+    enterprise_quality,
+    label: str,
+    roles: list[Role],
+    expires_at,
+    max_uses: int,
+    requires_approval: bool,
+    valid_until: date | None = None,
+) -> AccessLink:
+    _check_roles_in_scope(enterprise_quality, roles)
+    _check_end_date(valid_until)
+    if expires_at <= timezone.now():
+        raise RoleError(_("The link's expiry must be in the future."))
+    with transaction.atomic():
+        link = AccessLink(
+            enterprise_quality=enterprise_quality,
+            created_by=actor,
+            label=label,
+            slug=secrets.token_urlsafe(24),  # 192 random bits
+            expires_at=expires_at,
+            max_uses=max_uses,
+            requires_approval=requires_approval,
+            valid_until=valid_until,
+        )
+        link.full_clean()
+        link.save()
+        link.roles.set(roles)
+        audit(
+            actor=actor,
+            action="link.created",
+            enterprise=enterprise_quality.enterprise,
+            target=link,
+            details={"roles": [r.code for r in roles], "max_uses": max_uses},
+        )
+    return link
+
+
+def link_disable(*, actor, link: AccessLink) -> None:
+    with transaction.atomic():
+        AccessLink.objects.filter(pk=link.pk).update(
+            status=AccessLink.Status.DISABLED, updated_at=timezone.now()
+        )
+        audit(
+            actor=actor,
+            action="link.disabled",
+            enterprise=link.enterprise_quality.enterprise,
+            target=link,
+        )
+
+
+def _grant_from_link(*, link: AccessLink, person) -> list[RoleAttribution]:
+    created = []
+    for role in link.roles.all():
+        attribution = _create_attribution(
+            actor=link.created_by,
+            enterprise_quality=link.enterprise_quality,
+            role=role,
+            person=person,
+            national_number=person.national_number or "",
+            first_name=person.first_name,
+            last_name=person.last_name,
+            email=person.email,
+            valid_until=link.valid_until,
+            source=Source.LINK,
+            link=link,
+        )
+        if attribution is not None:
+            created.append(attribution)
+    return created
+
+
+def link_use(*, actor, link: AccessLink) -> AccessRequest | list[RoleAttribution]:
+    """A signed-in person follows a link: the roles now, or a request for approval."""
+    from roles import tasks
+
+    if (
+        link.requires_approval
+        and AccessRequest.objects.filter(
+            link=link, person=actor, status=AccessRequest.Status.PENDING
+        ).exists()
+    ):
+        raise RoleError(_("Your request is already waiting for the manager's approval."))
+    with transaction.atomic():
+        # The guarded increment is the use limit, whatever concurrent clicks do.
+        taken = AccessLink.objects.filter(
+            pk=link.pk,
+            status=AccessLink.Status.ACTIVE,
+            expires_at__gt=timezone.now(),
+            uses__lt=F("max_uses"),
+        ).update(uses=F("uses") + 1)
+        if not taken:
+            raise RoleError(_("This link has expired or reached its limit of uses."))
+        enterprise = link.enterprise_quality.enterprise
+        if link.requires_approval:
+            request = AccessRequest.objects.create(link=link, person=actor)
+            audit(actor=actor, action="link.requested", enterprise=enterprise, target=request)
+            enqueue(tasks.notify_access_request, request.pk)
+            return request
+        created = _grant_from_link(link=link, person=actor)
+        if not created:
+            raise RoleError(_("You already hold these roles."))
+        audit(actor=actor, action="link.used", enterprise=enterprise, target=link)
+        return created
+
+
+def access_request_decide(*, actor, access_request: AccessRequest, approve: bool) -> None:
+    from roles import tasks
+
+    status = AccessRequest.Status.APPROVED if approve else AccessRequest.Status.REJECTED
+    with transaction.atomic():
+        changed = AccessRequest.objects.filter(
+            pk=access_request.pk, status=AccessRequest.Status.PENDING
+        ).update(status=status, decided_by=actor, decided_at=timezone.now())
+        if not changed:
+            raise RoleError(_("This request was already decided."))
+        link = access_request.link
+        if approve:
+            _grant_from_link(link=link, person=access_request.person)
+        audit(
+            actor=actor,
+            action="link.request_approved" if approve else "link.request_rejected",
+            enterprise=link.enterprise_quality.enterprise,
+            target=access_request,
+        )
+        enqueue(tasks.notify_access_decision, access_request.pk)
+
+
+# --- Profile: e-mail change --------------------------------------------------------------
+
+
+def email_change_request(*, actor, attributions: list[RoleAttribution], new_email: str):
+    from roles import tasks
+
+    if not attributions or any(a.person_id != actor.pk for a in attributions):
+        raise RoleError(_("Choose at least one of your attributions."))
+    with transaction.atomic():
+        change = EmailChange.objects.create(
+            person=actor,
+            new_email=new_email.lower(),
+            old_emails=sorted({a.email for a in attributions} - {new_email.lower()}),
+        )
+        change.attributions.set(attributions)
+        audit(
+            actor=actor,
+            action="role.email_change_requested",
+            target=change,
+            details={"new_email": change.new_email, "attributions": [a.pk for a in attributions]},
+        )
+        enqueue(tasks.send_email_change, change.pk)
+    return change
+
+
+def email_change_token(change: EmailChange) -> str:
+    return signing.dumps(change.pk, salt=EMAIL_CHANGE_SALT)
+
+
+def email_change_verify(*, actor, token: str) -> EmailChange:
+    max_age = getattr(settings, "ROLES_EMAIL_CHANGE_MAX_AGE", 2 * 24 * 3600)
+    try:
+        pk = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise RoleError(
+            _("This verification link has expired. Ask for the change again.")
+        ) from None
+    except signing.BadSignature:
+        raise RoleError(_("This verification link is not valid.")) from None
+    with transaction.atomic():
+        change = EmailChange.objects.filter(pk=pk, person=actor).first()
+        if change is None:
+            raise RoleError(_("This verification link is not valid."))
+        won = EmailChange.objects.filter(pk=pk, status=EmailChange.Status.PENDING).update(
+            status=EmailChange.Status.APPLIED, applied_at=timezone.now()
+        )
+        if not won:
+            raise RoleError(_("This change was already applied."))
+        for attribution in change.attributions.filter(person=actor).select_related("enterprise"):
+            old = attribution.email
+            attribution.email = change.new_email
+            attribution.save(update_fields=["email", "updated_at"])
+            audit(
+                actor=actor,
+                action="role.email_changed",
+                enterprise=attribution.enterprise,
+                target=attribution,
+                details={"old": old, "new": change.new_email},
+            )
+    return change
+
+
+# --- Lifecycle (beat) --------------------------------------------------------------------
+
+
+def expire_due() -> dict:
+    today = timezone.localdate()
+    now = timezone.now()
+    with transaction.atomic():
+        attributions = list(
+            RoleAttribution.objects.active()
+            .filter(valid_until__lt=today)
+            .select_related("enterprise")
+            .select_for_update()
+        )
+        for attribution in attributions:
+            attribution.status = RoleAttribution.Status.EXPIRED
+            attribution.ended_at = now
+            attribution.save(update_fields=["status", "ended_at", "updated_at"])
+            audit(
+                actor=None,
+                action="role.expired",
+                enterprise=attribution.enterprise,
+                target=attribution,
+            )
+        invitations = list(
+            Invitation.objects.filter(status=Invitation.Status.SENT, expires_at__lte=now)
+            .select_related("enterprise")
+            .select_for_update()
+        )
+        for invitation in invitations:
+            invitation.status = Invitation.Status.EXPIRED
+            invitation.save(update_fields=["status", "updated_at"])
+            audit(
+                actor=None,
+                action="invitation.expired",
+                enterprise=invitation.enterprise,
+                target=invitation,
+            )
+    return {"attributions": len(attributions), "invitations": len(invitations)}
+
+
+def send_reminders() -> int:
+    """Once per attribution: claim it (reminder_sent_at) and enqueue its reminder."""
+    from roles import tasks
+
+    days = getattr(settings, "ROLES_REMINDER_DAYS", 14)
+    count = 0
+    with transaction.atomic():
+        due = list(
+            RoleAttribution.objects.expiring_within(days)
+            .filter(reminder_sent_at__isnull=True, valid_until__gte=timezone.localdate())
+            .values_list("pk", flat=True)
+        )
+        for pk in due:
+            if RoleAttribution.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=timezone.now()
+            ):
+                enqueue(tasks.send_reminder, pk)
+                count += 1
+    return count
+
+
+# --- Delivery (called by tasks, with ids) ---------------------------------------------------
+
+
+def managers_of(enterprise_quality) -> list:
+    from guardian.shortcuts import get_users_with_perms
+
+    users = get_users_with_perms(
+        enterprise_quality, only_with_perms_in=["manage_roles"], with_superusers=False
+    )
+    return [u for u in users if u.is_active]
+
+
+def invitation_deliver(invitation_id: int) -> bool:
+    """Send one invitation if it is still queued. False when there was nothing to do.
+
+    The guarded update (status queued, previous hash) is the claim: a duplicate task or a
+    concurrent worker finds the hash changed and does nothing. The token is generated
+    here, at send time, and only its hash is stored.
+    """
+    invitation = (
+        Invitation.objects.filter(pk=invitation_id, status=Invitation.Status.QUEUED)
+        .select_related("enterprise", "enterprise_quality__quality", "invited_by")
+        .first()
+    )
+    if invitation is None:
+        return False
+    raw = secrets.token_urlsafe(32)  # 256 random bits
+    expires_at = timezone.now() + timedelta(days=settings.INVITATION_LINK_DAYS)
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk, status=Invitation.Status.QUEUED, token_hash=invitation.token_hash
+    ).update(
+        token_hash=hash_token(raw),
+        expires_at=expires_at,
+        attempts=F("attempts") + 1,
+        updated_at=timezone.now(),
+    )
+    if not claimed:
+        return False
+    send_templated_mail(
+        template="emails/invitation",
+        to=invitation.email,
+        language=invitation.language,
+        context={
+            "invitation": invitation,
+            "roles": list(invitation.roles.select_related("application")),
+            "url": absolute_url(reverse("roles:invitation", args=[raw])),
+            "expires_at": expires_at,
+        },
+        reply_to=invitation.invited_by.email,
+    )
+    with transaction.atomic():
+        if Invitation.objects.filter(
+            pk=invitation.pk, status=Invitation.Status.QUEUED, token_hash=hash_token(raw)
+        ).update(status=Invitation.Status.SENT, sent_at=timezone.now(), last_error=""):
+            audit(
+                actor=None,
+                action="invitation.sent",
+                enterprise=invitation.enterprise,
+                target=invitation,
+            )
+    return True
+
+
+def invitation_record_failure(invitation_id: int, *, error: str, final: bool) -> None:
+    with transaction.atomic():
+        updates = {"last_error": error[:1000], "updated_at": timezone.now()}
+        if final:
+            updates["status"] = Invitation.Status.FAILED
+        changed = Invitation.objects.filter(
+            pk=invitation_id, status=Invitation.Status.QUEUED
+        ).update(**updates)
+        if changed and final:
+            invitation = Invitation.objects.select_related("enterprise").get(pk=invitation_id)
+            audit(
+                actor=None,
+                action="invitation.failed",
+                enterprise=invitation.enterprise,
+                target=invitation,
+                details={"error": error[:500]},
+            )

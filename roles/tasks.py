@@ -1,0 +1,265 @@
+"""Celery tasks of the roles app. They take ids only and are idempotent.
+
+Invitation sending is guarded by a state change in the database (see
+`services.invitation_deliver`); notifications read addresses when they run and retry on
+SMTP errors with backoff.
+"""
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.urls import reverse
+
+from portal.mail import absolute_url, send_templated_mail
+from roles import services
+from roles.models import AccessRequest, EmailChange, Invitation, RoleAttribution
+
+logger = logging.getLogger(__name__)
+
+RETRY = {
+    "autoretry_for": (smtplib.SMTPException, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
+
+
+def _with_retries(task, deliver, on_error=None):
+    """Run `deliver`; on SMTP/network errors let Celery retry with backoff.
+
+    Eager mode (the embedded default, and tests) has no broker to schedule a retry on, and
+    with task_eager_propagates Celery's Retry would escape into the web request: there the
+    retries run inline instead, without the backoff delay.
+    """
+    attempt = task.request.retries
+    while True:
+        final = attempt >= task.max_retries
+        try:
+            return deliver()
+        except (smtplib.SMTPException, OSError) as exc:
+            if on_error is not None:
+                on_error(exc, final)
+            if final:
+                logger.warning("%s%s failed for good: %r", task.name, task.request.args, exc)
+                if on_error is not None or task.request.is_eager:
+                    return None
+                raise
+            if not task.request.is_eager:
+                raise  # autoretry_for: retried later with exponential backoff
+            attempt += 1
+
+
+@shared_task(bind=True, name="roles.send_invitation", **RETRY)
+def send_invitation(self, invitation_id: int) -> bool:
+    def record(exc, final):
+        services.invitation_record_failure(invitation_id, error=repr(exc), final=final)
+
+    return bool(_with_retries(self, lambda: services.invitation_deliver(invitation_id), record))
+
+
+@shared_task(name="roles.send_invitation_chunk")
+def send_invitation_chunk(*invitation_ids: int) -> int:
+    """Fan a bulk chunk out to one task per invitation (each with its own retries)."""
+    for invitation_id in invitation_ids:
+        send_invitation.apply_async((invitation_id,))
+    return len(invitation_ids)
+
+
+def _attribution(attribution_id: int) -> RoleAttribution | None:
+    return (
+        RoleAttribution.objects.filter(pk=attribution_id)
+        .select_related("enterprise", "enterprise_quality__quality", "role__application", "person")
+        .first()
+    )
+
+
+def _language(attribution: RoleAttribution) -> str:
+    return attribution.person.language if attribution.person else "fr"
+
+
+@shared_task(bind=True, name="roles.notify_attribution", **RETRY)
+def notify_attribution(self, attribution_id: int) -> None:
+    _with_retries(self, lambda: _notify_attribution(attribution_id))
+
+
+def _notify_attribution(attribution_id: int) -> None:
+    attribution = _attribution(attribution_id)
+    if attribution is None or not attribution.is_active:
+        return
+    send_templated_mail(
+        template="emails/role_granted",
+        to=attribution.email,
+        language=_language(attribution),
+        context={"attribution": attribution, "url": absolute_url(reverse("roles:profile"))},
+    )
+
+
+@shared_task(bind=True, name="roles.notify_attribution_ended", **RETRY)
+def notify_attribution_ended(self, attribution_id: int) -> None:
+    _with_retries(self, lambda: _notify_attribution_ended(attribution_id))
+
+
+def _notify_attribution_ended(attribution_id: int) -> None:
+    attribution = _attribution(attribution_id)
+    if attribution is None:
+        return
+    send_templated_mail(
+        template="emails/role_ended",
+        to=attribution.email,
+        language=_language(attribution),
+        context={"attribution": attribution, "url": absolute_url(reverse("roles:profile"))},
+    )
+
+
+@shared_task(bind=True, name="roles.notify_managers_deactivated", **RETRY)
+def notify_managers_deactivated(self, attribution_id: int) -> None:
+    _with_retries(self, lambda: _notify_managers_deactivated(attribution_id))
+
+
+def _notify_managers_deactivated(attribution_id: int) -> None:
+    attribution = _attribution(attribution_id)
+    if attribution is None:
+        return
+    url = absolute_url(
+        reverse("roles:attribution", args=[attribution.enterprise_quality_id, attribution.pk])
+    )
+    for manager in services.managers_of(attribution.enterprise_quality):
+        send_templated_mail(
+            template="emails/role_deactivated",
+            to=manager.email,
+            language=manager.language,
+            context={"attribution": attribution, "manager": manager, "url": url},
+        )
+
+
+@shared_task(bind=True, name="roles.notify_renewal_requested", **RETRY)
+def notify_renewal_requested(self, invitation_id: int) -> None:
+    _with_retries(self, lambda: _notify_renewal_requested(invitation_id))
+
+
+def _notify_renewal_requested(invitation_id: int) -> None:
+    invitation = (
+        Invitation.objects.filter(pk=invitation_id)
+        .select_related("invited_by", "enterprise", "enterprise_quality__quality")
+        .first()
+    )
+    if invitation is None:
+        return
+    url = absolute_url(reverse("roles:invitations", args=[invitation.enterprise_quality_id]))
+    send_templated_mail(
+        template="emails/invitation_renewal",
+        to=invitation.invited_by.email,
+        language=invitation.invited_by.language,
+        context={"invitation": invitation, "url": url},
+    )
+
+
+@shared_task(bind=True, name="roles.notify_access_request", **RETRY)
+def notify_access_request(self, request_id: int) -> None:
+    _with_retries(self, lambda: _notify_access_request(request_id))
+
+
+def _notify_access_request(request_id: int) -> None:
+    request = (
+        AccessRequest.objects.filter(pk=request_id)
+        .select_related("link__enterprise_quality__enterprise", "link__created_by", "person")
+        .first()
+    )
+    if request is None:
+        return
+    manager = request.link.created_by
+    url = absolute_url(reverse("roles:links", args=[request.link.enterprise_quality_id]))
+    send_templated_mail(
+        template="emails/role_request",
+        to=manager.email,
+        language=manager.language,
+        context={"request": request, "url": url},
+    )
+
+
+@shared_task(bind=True, name="roles.notify_access_decision", **RETRY)
+def notify_access_decision(self, request_id: int) -> None:
+    _with_retries(self, lambda: _notify_access_decision(request_id))
+
+
+def _notify_access_decision(request_id: int) -> None:
+    request = (
+        AccessRequest.objects.filter(pk=request_id)
+        .select_related("link__enterprise_quality__enterprise", "person")
+        .first()
+    )
+    if request is None:
+        return
+    send_templated_mail(
+        template="emails/role_request_decided",
+        to=request.person.email,
+        language=request.person.language,
+        context={"request": request, "url": absolute_url(reverse("roles:profile"))},
+    )
+
+
+@shared_task(bind=True, name="roles.send_email_change", **RETRY)
+def send_email_change(self, change_id: int) -> None:
+    _with_retries(self, lambda: _send_email_change(change_id))
+
+
+def _send_email_change(change_id: int) -> None:
+    change = EmailChange.objects.filter(pk=change_id).select_related("person").first()
+    if change is None or change.status != EmailChange.Status.PENDING:
+        return
+    token = services.email_change_token(change)
+    language = change.person.language
+    send_templated_mail(
+        template="emails/role_email_verify",
+        to=change.new_email,
+        language=language,
+        context={
+            "change": change,
+            "url": absolute_url(reverse("roles:profile_email_verify", args=[token])),
+        },
+    )
+    for old in change.old_emails:
+        send_templated_mail(
+            template="emails/role_email_notice",
+            to=old,
+            language=language,
+            context={"change": change},
+        )
+
+
+@shared_task(bind=True, name="roles.send_reminder", **RETRY)
+def send_reminder(self, attribution_id: int) -> None:
+    _with_retries(self, lambda: _send_reminder(attribution_id))
+
+
+def _send_reminder(attribution_id: int) -> None:
+    attribution = _attribution(attribution_id)
+    if attribution is None or not attribution.is_active:
+        return
+    send_templated_mail(
+        template="emails/role_reminder",
+        to=attribution.email,
+        language=_language(attribution),
+        context={"attribution": attribution, "url": absolute_url(reverse("roles:profile"))},
+    )
+    url = absolute_url(
+        reverse("roles:attribution", args=[attribution.enterprise_quality_id, attribution.pk])
+    )
+    for manager in services.managers_of(attribution.enterprise_quality):
+        send_templated_mail(
+            template="emails/role_reminder_manager",
+            to=manager.email,
+            language=manager.language,
+            context={"attribution": attribution, "manager": manager, "url": url},
+        )
+
+
+@shared_task(name="roles.expire_due")
+def expire_due() -> dict:
+    return services.expire_due()
+
+
+@shared_task(name="roles.send_reminders")
+def send_reminders() -> int:
+    return services.send_reminders()

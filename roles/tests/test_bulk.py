@@ -1,0 +1,96 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from roles import services
+from roles.models import Invitation, InvitationBatch
+
+pytestmark = pytest.mark.django_db
+
+
+def _csv(text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile("people.csv", text.encode(), content_type="text/csv")
+
+
+def test_preview_lists_every_row_with_its_errors_then_sends(
+    client, gl, eq, mailoutbox, django_capture_on_commit_callbacks
+):
+    future = (timezone.localdate() + timedelta(days=60)).isoformat()
+    past = (timezone.localdate() - timedelta(days=1)).isoformat()
+    content = (
+        "first_name,last_name,email,roles,valid_until,national_number\n"
+        f"Marie,Peeters,marie@example.test,dimona-declaration;dimona-consultation,{future},\n"
+        "Jan,Janssens,not-an-email,dimona-declaration,,\n"
+        "Luc,Leroy,luc@example.test,mandates-manage,,\n"
+        f"Eva,Evers,eva@example.test,dmfa-declaration,{past},\n"
+        "Tom,Thys,tom@example.test,dmfa-declaration,,12345678901\n"
+        "Ann,Aerts,ann@example.test,dmfa-declaration,,\n"
+    )
+    client.force_login(gl)
+    response = client.post(reverse("roles:bulk_upload", args=[eq.pk]), {"file": _csv(content)})
+    batch = InvitationBatch.objects.get()
+    assert response.status_code == 302
+    assert (batch.total_rows, batch.valid_rows, batch.error_rows) == (6, 2, 4)
+    assert not Invitation.objects.exists()  # nothing sent before confirmation
+    page = client.get(reverse("roles:bulk_preview", args=[eq.pk, batch.pk])).content.decode()
+    for name in ["Marie", "Jan", "Luc", "Eva", "Tom", "Ann"]:
+        assert name in page
+    assert page.count('class="errorlist"') == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("roles:bulk_preview", args=[eq.pk, batch.pk]))
+    assert response.status_code == 302
+    assert Invitation.objects.filter(batch=batch, status="sent").count() == 2
+    assert sorted(m.to[0] for m in mailoutbox) == ["ann@example.test", "marie@example.test"]
+    marie = Invitation.objects.get(email="marie@example.test")
+    assert marie.roles.count() == 2
+    assert marie.valid_until.isoformat() == future
+    progress = client.get(
+        reverse("roles:bulk_progress", args=[eq.pk, batch.pk]), {"format": "json"}
+    ).json()
+    assert progress == {
+        "total": 2,
+        "queued": 0,
+        "failed": 0,
+        "sent": 2,
+        "done": 2,
+        "finished": True,
+    }
+    html = client.get(reverse("roles:bulk_progress", args=[eq.pk, batch.pk])).content.decode()
+    assert "<progress" in html and "roles/progress.js" in html
+    # Confirming twice does not send twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("roles:bulk_preview", args=[eq.pk, batch.pk]))
+    assert Invitation.objects.count() == 2
+
+
+def test_a_file_that_is_not_csv_is_explained(client, gl, eq):
+    client.force_login(gl)
+    response = client.post(
+        reverse("roles:bulk_upload", args=[eq.pk]),
+        {"file": SimpleUploadedFile("x.csv", b"\xff\xfe\x00garbage")},
+    )
+    assert response.status_code == 200
+    assert not InvitationBatch.objects.exists()
+
+
+def test_ten_thousand_rows(gl, eq, django_capture_on_commit_callbacks, mailoutbox, settings):
+    rows = "\n".join(f"P{i},N{i},p{i}@example.test,dimona-declaration,," for i in range(10000))
+    upload = io.BytesIO(rows.encode())
+    upload.name = "big.csv"
+    batch = services.batch_parse(actor=gl, enterprise_quality=eq, uploaded=upload)
+    assert batch.valid_rows == 10000
+    # Sending is the worker's job: here we check the bulk write and the chunked outbox.
+    from unittest import mock
+
+    from portal.models import OutboxMessage
+
+    with mock.patch("portal.outbox.publish"), django_capture_on_commit_callbacks(execute=False):
+        count = services.batch_confirm(actor=gl, batch=batch)
+    assert count == 10000
+    assert Invitation.objects.filter(batch=batch, status="queued").count() == 10000
+    assert Invitation.roles.through.objects.filter(invitation__batch=batch).count() == 10000
+    assert OutboxMessage.objects.filter(task_name="roles.send_invitation_chunk").count() == 50

@@ -1,0 +1,13 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from roles.models import Application, Role
+
+
+@register(Application)
+class ApplicationTranslationOptions(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(Role)
+class RoleTranslationOptions(TranslationOptions):
+    fields = ("name", "description")

@@ -1,0 +1,617 @@
+"""Views: loader, form, service, message, redirect. No ORM writes here."""
+
+import csv
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.permissions import Refused
+from roles import selectors, services
+from roles.forms import (
+    AccessLinkForm,
+    AttributionFilterForm,
+    BulkUploadForm,
+    DirectAttributionForm,
+    EmailChangeForm,
+    InvitationForm,
+)
+from roles.models import AccessLink, AccessRequest, Invitation, InvitationBatch
+from roles.permissions import managed_quality_for_user, refuse_non_manager
+
+PAGE_SIZE = 25
+GL_HELP = "gl-manage-roles"
+
+
+def _rate_limited(request, exc):
+    return render(
+        request,
+        "roles/rate_limited.html",
+        {"message": exc.message, "help_slug": GL_HELP},
+        status=429,
+    )
+
+
+def _ctx(eq, **extra) -> dict:
+    return {"eq": eq, "enterprise": eq.enterprise, "help_slug": GL_HELP, **extra}
+
+
+# --- Local manager ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def manage_home(request):
+    qualities = list(selectors.managed_qualities(request.user))
+    if not qualities:
+        # An LR/RAE/co-RAE who is not GL anywhere gets the explained refusal.
+        from enterprises.models import Designation
+
+        designation = (
+            Designation.objects.active()
+            .filter(person=request.user, kind__in=["rae", "co_rae"])
+            .select_related("enterprise")
+            .first()
+        )
+        refuse_non_manager(request.user, designation.enterprise if designation else None)
+        from enterprises.models import Mandate
+
+        if request.user.national_number:
+            mandate = (
+                Mandate.objects.signing()
+                .filter(national_number=request.user.national_number)
+                .select_related("enterprise")
+                .first()
+            )
+            refuse_non_manager(request.user, mandate.enterprise if mandate else None)
+    return render(request, "roles/manage_home.html", {"qualities": qualities, "help_slug": GL_HELP})
+
+
+@login_required
+@require_GET
+def attribution_list(request, eq_id: int):
+    eq = managed_quality_for_user(request.user, eq_id)
+    roles_qs = selectors.roles_for_quality(eq)
+    form = AttributionFilterForm(request.GET or None, roles_qs=roles_qs)
+    qs = selectors.attributions_for_manager(eq, params=form.params())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "roles/attribution_list.html",
+        _ctx(
+            eq,
+            form=form,
+            page=page,
+            query=query.urlencode(),
+            invitations_count=selectors.invitations_for_manager(eq).count(),
+            requests_count=selectors.pending_requests_for_manager(eq).count(),
+        ),
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _cell(value) -> str:
+    # CSV injection: a cell a spreadsheet would evaluate starts with a quote instead.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@require_GET
+def attribution_export(request, eq_id: int):
+    eq = managed_quality_for_user(request.user, eq_id)
+    form = AttributionFilterForm(request.GET or None, roles_qs=selectors.roles_for_quality(eq))
+    qs = selectors.attributions_for_manager(eq, params=form.params())
+    writer = csv.writer(_Echo())
+    header = [
+        _g("Last name"),
+        _g("First name"),
+        _g("National number"),
+        _g("E-mail"),
+        _g("Application"),
+        _g("Role"),
+        _g("Status"),
+        _g("Source"),
+        _g("Valid from"),
+        _g("Valid until"),
+    ]
+
+    def rows():
+        yield writer.writerow(header)
+        for a in qs.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    _cell(a.last_name),
+                    _cell(a.first_name),
+                    a.national_number,
+                    _cell(a.email),
+                    _cell(a.role.application.name),
+                    _cell(a.role.name),
+                    a.get_status_display(),
+                    a.get_source_display(),
+                    a.valid_from.isoformat(),
+                    a.valid_until.isoformat() if a.valid_until else "",
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="attributions-{eq.enterprise.number}-{eq.quality.code}.csv"'
+    )
+    return response
+
+
+def _attribution_or_404(eq, pk):
+    attribution = selectors.attribution_for_manager(eq, pk)
+    if attribution is None:
+        raise Http404
+    return attribution
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attribution_detail(request, eq_id: int, pk: int):
+    eq = managed_quality_for_user(request.user, eq_id)
+    attribution = _attribution_or_404(eq, pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in {"end", "revoke"}:
+            messages.error(request, _("Unknown action."))
+        else:
+            try:
+                services.attribution_end(
+                    actor=request.user, attribution=attribution, revoke=action == "revoke"
+                )
+                messages.success(
+                    request,
+                    _("The attribution was revoked.")
+                    if action == "revoke"
+                    else _("The attribution was ended."),
+                )
+            except services.RoleError as exc:
+                messages.error(request, exc.message)
+        return redirect("roles:attribution", eq_id=eq.pk, pk=attribution.pk)
+    return render(
+        request,
+        "roles/attribution_detail.html",
+        _ctx(
+            eq,
+            attribution=attribution,
+            history=selectors.attribution_history(attribution),
+            confirm=request.GET.get("confirm")
+            if request.GET.get("confirm") in {"end", "revoke"}
+            else None,
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request, eq_id: int):
+    eq = managed_quality_for_user(request.user, eq_id)
+    form = InvitationForm(request.POST or None, roles_qs=selectors.roles_for_quality(eq))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.invitations_create(
+                actor=request.user,
+                enterprise_quality=eq,
+                roles=list(data["roles"]),
+                invitees=data["invitees"],
+                valid_until=data["valid_until"],
+                message=data["message"],
+                language=request.LANGUAGE_CODE,
+            )
+        except services.RateLimited as exc:
+            return _rate_limited(request, exc)
+        except services.RoleError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(count)d invitation(s) will be sent.") % {"count": len(created)},
+            )
+            return redirect("roles:invitations", eq_id=eq.pk)
+    return render(request, "roles/invite.html", _ctx(eq, form=form))
+
+
+@login_required
+@require_GET
+def invitations(request, eq_id: int):
+    eq = managed_quality_for_user(request.user, eq_id)
+    page = Paginator(selectors.invitations_for_manager(eq), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "roles/invitations.html", _ctx(eq, page=page))
+
+
+@login_required
+@require_POST
+def invitation_action(request, eq_id: int, pk: int):
+    eq = managed_quality_for_user(request.user, eq_id)
+    invitation = Invitation.objects.filter(enterprise_quality=eq, pk=pk).first()
+    if invitation is None:
+        raise Http404
+    action = request.POST.get("action")
+    try:
+        if action == "resend":
+            services.invitation_resend(actor=request.user, invitation=invitation)
+            messages.success(request, _("A new link will be sent."))
+        elif action == "revoke":
+            services.invitation_revoke(actor=request.user, invitation=invitation)
+            messages.success(request, _("The invitation was revoked."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except services.RateLimited as exc:
+        return _rate_limited(request, exc)
+    except services.RoleError as exc:
+        messages.error(request, exc.message)
+    return redirect("roles:invitations", eq_id=eq.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def direct(request, eq_id: int):
+    eq = managed_quality_for_user(request.user, eq_id)
+    form = DirectAttributionForm(request.POST or None, roles_qs=selectors.roles_for_quality(eq))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.attribution_grant_direct(
+                actor=request.user,
+                enterprise_quality=eq,
+                roles=list(data["roles"]),
+                national_number=data["national_number"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                valid_until=data["valid_until"],
+                valid_from=data["valid_from"],
+            )
+        except services.RoleError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(count)d role(s) given; the person is notified.") % {"count": len(created)},
+            )
+            return redirect("roles:list", eq_id=eq.pk)
+    return render(request, "roles/direct.html", _ctx(eq, form=form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def links(request, eq_id: int):
+    eq = managed_quality_for_user(request.user, eq_id)
+    form = AccessLinkForm(request.POST or None, roles_qs=selectors.roles_for_quality(eq))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        expires_at = timezone.make_aware(datetime.combine(data["expires_on"], time.max))
+        try:
+            link = services.link_create(
+                actor=request.user,
+                enterprise_quality=eq,
+                label=data["label"],
+                roles=list(data["roles"]),
+                expires_at=expires_at,
+                max_uses=data["max_uses"],
+                requires_approval=data["requires_approval"],
+                valid_until=data["valid_until"],
+            )
+        except services.RoleError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("The link “%(label)s” was created.") % {"label": link.label}
+            )
+            return redirect("roles:links", eq_id=eq.pk)
+    link_list = [
+        (link, request.build_absolute_uri(reverse("roles:link_follow", args=[link.slug])))
+        for link in selectors.links_for_manager(eq)
+    ]
+    return render(
+        request,
+        "roles/links.html",
+        _ctx(
+            eq,
+            form=form,
+            links=link_list,
+            pending_requests=selectors.pending_requests_for_manager(eq),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def link_disable(request, eq_id: int, pk: int):
+    eq = managed_quality_for_user(request.user, eq_id)
+    link = AccessLink.objects.filter(enterprise_quality=eq, pk=pk).first()
+    if link is None:
+        raise Http404
+    services.link_disable(actor=request.user, link=link)
+    messages.success(request, _("The link no longer works."))
+    return redirect("roles:links", eq_id=eq.pk)
+
+
+@login_required
+@require_POST
+def request_decide(request, eq_id: int, pk: int):
+    eq = managed_quality_for_user(request.user, eq_id)
+    access_request = (
+        AccessRequest.objects.filter(link__enterprise_quality=eq, pk=pk)
+        .select_related("link", "person")
+        .first()
+    )
+    if access_request is None:
+        raise Http404
+    decision = request.POST.get("decision")
+    if decision not in {"approve", "reject"}:
+        messages.error(request, _("Unknown action."))
+    else:
+        try:
+            services.access_request_decide(
+                actor=request.user, access_request=access_request, approve=decision == "approve"
+            )
+            messages.success(request, _("The request was answered."))
+        except services.RoleError as exc:
+            messages.error(request, exc.message)
+    return redirect("roles:links", eq_id=eq.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulk_upload(request, eq_id: int):
+    eq = managed_quality_for_user(request.user, eq_id)
+    form = BulkUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.batch_parse(
+                actor=request.user,
+                enterprise_quality=eq,
+                uploaded=form.cleaned_data["file"],
+                message=form.cleaned_data["message"],
+            )
+        except services.RoleError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("roles:bulk_preview", eq_id=eq.pk, pk=batch.pk)
+    return render(
+        request,
+        "roles/bulk_upload.html",
+        _ctx(eq, form=form, roles=selectors.roles_for_quality(eq)),
+    )
+
+
+def _batch_or_404(eq, pk):
+    batch = InvitationBatch.objects.filter(enterprise_quality=eq, pk=pk).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulk_preview(request, eq_id: int, pk: int):
+    eq = managed_quality_for_user(request.user, eq_id)
+    batch = _batch_or_404(eq, pk)
+    if batch.status != InvitationBatch.Status.DRAFT:
+        return redirect("roles:bulk_progress", eq_id=eq.pk, pk=batch.pk)
+    if request.method == "POST":
+        try:
+            services.batch_confirm(actor=request.user, batch=batch)
+        except services.RateLimited as exc:
+            return _rate_limited(request, exc)
+        except services.RoleError as exc:
+            messages.error(request, exc.message)
+            return redirect("roles:bulk_preview", eq_id=eq.pk, pk=batch.pk)
+        return redirect("roles:bulk_progress", eq_id=eq.pk, pk=batch.pk)
+    page = Paginator(batch.rows, 200).get_page(request.GET.get("page"))
+    return render(request, "roles/bulk_preview.html", _ctx(eq, batch=batch, page=page))
+
+
+@login_required
+@require_GET
+def bulk_progress(request, eq_id: int, pk: int):
+    eq = managed_quality_for_user(request.user, eq_id)
+    batch = _batch_or_404(eq, pk)
+    progress = services.batch_progress(batch)
+    if request.GET.get("format") == "json":
+        return JsonResponse(progress)
+    return render(request, "roles/bulk_progress.html", _ctx(eq, batch=batch, progress=progress))
+
+
+# --- Invitee ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation(request, token: str):
+    """The accept page; login-required so allauth brings the invitee back here."""
+    inv = services.invitation_for_token(token)
+    if inv is None:
+        return render(
+            request, "roles/invitation_invalid.html", {"help_slug": "user-view-roles"}, status=404
+        )
+    state = "expired" if inv.status == Invitation.Status.SENT and inv.link_expired else inv.status
+    context = {"invitation": inv, "state": state, "help_slug": "user-view-roles"}
+    if request.method == "POST" and state == Invitation.Status.SENT:
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                services.invitation_accept(actor=request.user, invitation=inv)
+                messages.success(request, _("You accepted the invitation."))
+                return redirect("roles:profile")
+            if action == "decline":
+                services.invitation_decline(actor=request.user, invitation=inv)
+                messages.success(request, _("You declined the invitation."))
+                return redirect("roles:profile")
+            messages.error(request, _("Unknown action."))
+        except services.RoleError as exc:
+            context["error"] = exc.message
+            return render(request, "roles/invitation.html", context, status=403)
+    elif request.method == "POST":
+        context["error"] = _("This invitation can no longer be answered.")
+        return render(request, "roles/invitation.html", context, status=409)
+    context["roles"] = inv.roles.select_related("application")
+    context["nn_mismatch"] = bool(
+        inv.national_number and inv.national_number != request.user.national_number
+    )
+    return render(request, "roles/invitation.html", context)
+
+
+@login_required
+@require_POST
+def invitation_renew(request, token: str):
+    inv = services.invitation_for_token(token)
+    if inv is None:
+        raise Http404
+    if not (inv.status == Invitation.Status.EXPIRED or inv.link_expired):
+        messages.error(request, _("This invitation has not expired."))
+        return redirect("roles:invitation", token=token)
+    try:
+        services.invitation_request_new_link(actor=request.user, invitation=inv)
+        messages.success(request, _("The manager was asked to send you a new link."))
+    except services.RoleError as exc:
+        messages.error(request, exc.message)
+    return redirect("roles:invitation", token=token)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_follow(request, slug: str):
+    link = (
+        AccessLink.objects.filter(slug=slug)
+        .select_related("enterprise_quality__enterprise", "enterprise_quality__quality")
+        .first()
+    )
+    if link is None:
+        raise Http404
+    context = {
+        "link": link,
+        "roles": link.roles.select_related("application"),
+        "help_slug": "user-request-role",
+    }
+    if request.method == "POST":
+        try:
+            result = services.link_use(actor=request.user, link=link)
+        except services.RoleError as exc:
+            context["error"] = exc.message
+            return render(request, "roles/link_follow.html", context, status=409)
+        if isinstance(result, AccessRequest):
+            messages.success(request, _("Your request was sent to the manager for approval."))
+        else:
+            messages.success(request, _("The roles were added to your profile."))
+        return redirect("roles:profile")
+    return render(request, "roles/link_follow.html", context)
+
+
+# --- Mon profil eGov ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def profile(request):
+    page = Paginator(selectors.attributions_for_person(request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "roles/profile.html",
+        {
+            "page": page,
+            "history": selectors.history_for_person(request.user, limit=20),
+            "help_slug": "user-view-roles",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_deactivate(request, pk: int):
+    attribution = selectors.own_active_attributions(request.user).filter(pk=pk).first()
+    if attribution is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.attribution_deactivate(actor=request.user, attribution=attribution)
+            messages.success(request, _("The role was deactivated."))
+        except services.RoleError as exc:
+            messages.error(request, exc.message)
+        return redirect("roles:profile")
+    return render(
+        request,
+        "roles/profile_deactivate.html",
+        {"attribution": attribution, "help_slug": "user-deactivate-role"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_email(request):
+    form = EmailChangeForm(
+        request.POST or None, attributions_qs=selectors.own_active_attributions(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.email_change_request(
+                actor=request.user,
+                attributions=list(form.cleaned_data["attributions"]),
+                new_email=form.cleaned_data["new_email"],
+            )
+        except services.RoleError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "We sent a verification link to the new address; "
+                    "the change applies once you follow it."
+                ),
+            )
+            return redirect("roles:profile")
+    return render(
+        request, "roles/profile_email.html", {"form": form, "help_slug": "user-change-email"}
+    )
+
+
+@login_required
+@require_GET
+def profile_email_verify(request, token: str):
+    try:
+        services.email_change_verify(actor=request.user, token=token)
+    except services.RoleError as exc:
+        return render(
+            request,
+            "roles/profile_email_invalid.html",
+            {"message": exc.message, "help_slug": "user-change-email"},
+            status=400,
+        )
+    messages.success(request, _("The e-mail address of your attributions was changed."))
+    return redirect("roles:profile")
+
+
+@login_required
+def request_role(request, *args, **kwargs):
+    """There is no way to ask for a role: any crafted request is refused, with the reason."""
+    raise Refused(
+        reason=_("A user cannot ask for a role attribution."),
+        who_can=_(
+            "A local manager gives roles: by an invitation e-mail, a direct attribution, or a "
+            "link published on a web page."
+        ),
+        help_slug="user-request-role",
+    )
