@@ -324,6 +324,14 @@ if not DEBUG:
 # --- Portal ------------------------------------------------------------------------------
 DESIGNATION_LINK_DAYS = env_int("DESIGNATION_LINK_DAYS", 14, minimum=1)
 INVITATION_LINK_DAYS = env_int("INVITATION_LINK_DAYS", 14, minimum=1)
+# Invitations a manager / an enterprise may send per hour (a bulk CSV of 10,000 fits).
+ROLES_INVITATION_LIMITS = {
+    "manager": env_int("INVITATIONS_PER_MANAGER_PER_HOUR", 12000, minimum=1),
+    "enterprise": env_int("INVITATIONS_PER_ENTERPRISE_PER_HOUR", 30000, minimum=1),
+    "window": 3600,
+}
+ROLES_REMINDER_DAYS = env_int("ROLE_REMINDER_DAYS", 14, minimum=1)
+ROLES_EMAIL_CHANGE_MAX_AGE = env_int("EMAIL_CHANGE_LINK_SECONDS", 2 * 24 * 3600, minimum=300)
 CONTACT_CENTRE_URL = env_url(
     "CONTACT_CENTRE_URL",
     "https://www.socialsecurity.be/site_fr/general/helpcentre/contact.htm",

@@ -60,12 +60,7 @@ class RateLimited(RoleError):
 
 def _limits() -> dict:
     # Invitations per rolling hour window; configurable in settings.ROLES_INVITATION_LIMITS.
-    return {
-        "manager": 12000,
-        "enterprise": 30000,
-        "window": 3600,
-        **getattr(settings, "ROLES_INVITATION_LIMITS", {}),
-    }
+    return settings.ROLES_INVITATION_LIMITS
 
 
 def _check_and_count_invitations(*, actor, enterprise, count: int) -> None:
@@ -871,7 +866,7 @@ def email_change_token(change: EmailChange) -> str:
 
 
 def email_change_verify(*, actor, token: str) -> EmailChange:
-    max_age = getattr(settings, "ROLES_EMAIL_CHANGE_MAX_AGE", 2 * 24 * 3600)
+    max_age = settings.ROLES_EMAIL_CHANGE_MAX_AGE
     try:
         pk = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=max_age)
     except signing.SignatureExpired:
@@ -947,7 +942,7 @@ def send_reminders() -> int:
     """Once per attribution: claim it (reminder_sent_at) and enqueue its reminder."""
     from roles import tasks
 
-    days = getattr(settings, "ROLES_REMINDER_DAYS", 14)
+    days = settings.ROLES_REMINDER_DAYS
     count = 0
     with transaction.atomic():
         due = list(

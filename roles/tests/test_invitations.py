@@ -327,7 +327,7 @@ def test_bad_invitee_lines_are_explained(client, gl, eq, dimona):
 def test_invitations_are_rate_limited(
     client, settings, gl, eq, dimona, django_capture_on_commit_callbacks
 ):
-    settings.ROLES_INVITATION_LIMITS = {"manager": 2, "enterprise": 100}
+    settings.ROLES_INVITATION_LIMITS = {"manager": 2, "enterprise": 100, "window": 3600}
     client.force_login(gl)
     url = reverse("roles:invite", args=[eq.pk])
     with django_capture_on_commit_callbacks(execute=True):
