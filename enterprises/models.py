@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-from stdnum.be import vat
 
 from accounts.validators import format_national_number, validate_national_number
 
@@ -67,6 +66,8 @@ class Enterprise(TimeStamped):
             ("view_chain", _("See the designation chain")),
             ("manage_enterprise", _("Activate qualities and designate local managers")),
             ("designate_co_rae", _("Designate co-RAEs")),
+            # Global (group) permission of the contact-centre staff, never an object one.
+            ("contact_centre_lookup", _("Look up an enterprise's access managers")),
         ]
 
     def __str__(self) -> str:
@@ -74,7 +75,8 @@ class Enterprise(TimeStamped):
 
     @property
     def number_display(self) -> str:
-        return vat.format(self.number)[2:].strip()  # "0123.456.749"
+        n = self.number  # ten digits -> "0123.456.749" (stdnum's be.vat has no format())
+        return f"{n[:4]}.{n[4:7]}.{n[7:]}" if len(n) == 10 else n
 
     @property
     def is_active(self) -> bool:
@@ -335,6 +337,14 @@ class Designation(TimeStamped):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.ACTIVE)
+
+    @property
+    def is_quality_kind(self) -> bool:
+        return self.kind in (self.Kind.GL, self.Kind.CO_GL)
 
     @property
     def link_expired(self) -> bool:

@@ -1,22 +1,34 @@
 """Reads of enterprises, permission-scoped."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from enterprises.models import Designation, Enterprise
 
+HEADER_ENTERPRISES = 10
 
-def header_enterprises(user) -> list[dict]:
+
+def header_enterprises(user, limit: int = HEADER_ENTERPRISES) -> list[dict]:
     """The enterprises a person acts for, with their designations, for the page header.
 
-    One query whatever the number of designations.
+    One query whatever the number of designations, and bounded: the first `limit`
+    enterprises by name (a subquery picks them), so a person designated in a thousand
+    enterprises costs every page what a person designated in one costs. "My enterprises"
+    lists them all.
     """
     if user is None or not user.is_authenticated:
         return []
+    first = (
+        Enterprise.objects.filter(
+            Exists(Designation.objects.active().filter(enterprise=OuterRef("pk"), person=user))
+        )
+        .order_by("name", "pk")
+        .values("pk")[:limit]
+    )
     rows = (
         Designation.objects.active()
-        .filter(person=user)
+        .filter(person=user, enterprise__in=first)
         .select_related("enterprise", "enterprise_quality__quality")
-        .order_by("enterprise__name", "kind")
+        .order_by("enterprise__name", "enterprise_id", "kind")
     )
     by_enterprise: dict[int, dict] = {}
     for designation in rows:
@@ -45,3 +57,156 @@ def search_enterprises(query: str, *, limit: int = 50):
         | Q(abbreviation__icontains=query)
         | Q(commercial_name__icontains=query)
     ).order_by("name")[:limit]
+
+
+# --- The chain ---------------------------------------------------------------------------------
+
+
+def my_enterprises_queryset(user):
+    """The enterprises of "My enterprises", by name, to paginate: where the person is LR
+    (signing mandate), holds an active designation or is offered one.
+
+    A UNION of three indexed reads rather than one OR (which reads the whole table), so a
+    page costs the same whatever the number of enterprises.
+    """
+    from enterprises.models import Mandate
+
+    if user is None or not user.is_authenticated:
+        return Enterprise.objects.none()
+    ids = (
+        Designation.objects.filter(person=user, status=Designation.Status.ACTIVE)
+        .order_by()
+        .values("enterprise_id")
+    )
+    if user.national_number:
+        ids = ids.union(
+            Designation.objects.filter(
+                status=Designation.Status.PENDING, national_number=user.national_number
+            )
+            .order_by()
+            .values("enterprise_id"),
+            Mandate.objects.signing()
+            .filter(national_number=user.national_number)
+            .order_by()
+            .values("enterprise_id"),
+        )
+    return (
+        Enterprise.objects.filter(pk__in=ids).select_related("registration").order_by("name", "pk")
+    )
+
+
+def my_enterprises(user, enterprises=None) -> list[dict]:
+    """Every enterprise where the person is LR (signing mandate), or holds or was offered a
+    designation: two queries whatever their number. `enterprises` (one page of
+    `my_enterprises_queryset`) restricts the reads to them, in their order."""
+    from enterprises.models import Mandate
+
+    if user is None or not user.is_authenticated:
+        return []
+    entries: dict[int, dict] = {}
+    only = None
+    if enterprises is not None:
+        only = [e.pk for e in enterprises]
+        for enterprise in enterprises:
+            entries[enterprise.pk] = {
+                "enterprise": enterprise, "is_lr": False, "designations": [], "pending": [],
+            }  # fmt: skip
+
+    def entry(enterprise):
+        return entries.setdefault(
+            enterprise.pk,
+            {"enterprise": enterprise, "is_lr": False, "designations": [], "pending": []},
+        )
+
+    if user.national_number:
+        mandates = (
+            Mandate.objects.signing()
+            .filter(national_number=user.national_number)
+            .select_related("enterprise__registration")
+        )
+        if only is not None:
+            mandates = mandates.filter(enterprise_id__in=only)
+        for mandate in mandates:
+            entry(mandate.enterprise)["is_lr"] = True
+    designations = Designation.objects.filter(
+        Q(person=user, status=Designation.Status.ACTIVE)
+        | (
+            Q(status=Designation.Status.PENDING, national_number=user.national_number)
+            if user.national_number
+            else Q(pk__in=[])
+        )
+    ).select_related("enterprise__registration", "enterprise_quality__quality")
+    if only is not None:
+        designations = designations.filter(enterprise_id__in=only)
+    for designation in designations:
+        target = entry(designation.enterprise)
+        (target["designations"] if designation.is_active else target["pending"]).append(designation)
+    if only is not None:
+        return list(entries.values())  # the page's order
+    return sorted(entries.values(), key=lambda e: e["enterprise"].name.lower())
+
+
+def chain_for(enterprise, *, full: bool = True) -> dict:
+    """The chain of one enterprise in four queries, whatever its size.
+
+    `full=False` is the legal representative's view: the registration and the RAE only.
+    """
+    from enterprises.models import EnterpriseQuality, Mandate
+
+    legal_representatives = list(
+        Mandate.objects.signing().filter(enterprise=enterprise).order_by("last_name", "first_name")
+    )
+    designations = Designation.objects.open().filter(enterprise=enterprise)
+    if not full:
+        designations = designations.filter(kind=Designation.Kind.RAE)
+    designations = list(
+        designations.select_related("enterprise_quality__quality", "designated_by").order_by(
+            "created_at", "pk"
+        )
+    )
+    raes = [d for d in designations if d.kind == Designation.Kind.RAE]
+    co_raes = [d for d in designations if d.kind == Designation.Kind.CO_RAE]
+    qualities = []
+    if full:
+        by_quality: dict[int, dict] = {}
+        for eq in (
+            EnterpriseQuality.objects.filter(enterprise=enterprise, status="active")
+            .select_related("quality")
+            .order_by("quality__position", "quality__code")
+        ):
+            by_quality[eq.pk] = {"enterprise_quality": eq, "gls": [], "co_gls": []}
+        for d in designations:
+            if d.enterprise_quality_id in by_quality:
+                key = "gls" if d.kind == Designation.Kind.GL else "co_gls"
+                by_quality[d.enterprise_quality_id][key].append(d)
+        qualities = list(by_quality.values())
+    return {
+        "enterprise": enterprise,
+        "full": full,
+        "legal_representatives": legal_representatives,
+        "raes": raes,
+        "co_raes": co_raes,
+        "qualities": qualities,
+        "pending": [d for d in designations if d.is_pending],
+    }
+
+
+def available_qualities(enterprise):
+    from enterprises.models import Quality
+
+    return Quality.objects.filter(is_available=True).exclude(
+        pk__in=enterprise.qualities.filter(status="active").values("quality_id")
+    )
+
+
+CHAIN_ACTIONS = ("enterprise.", "designation.", "quality.")
+
+
+def chain_history(enterprise):
+    """The audit events of the chain, newest first (paginate the result)."""
+    from portal.models import AuditEvent
+
+    q = Q()
+    for prefix in CHAIN_ACTIONS:
+        q |= Q(action__startswith=prefix)
+    return AuditEvent.objects.for_enterprise(enterprise).filter(q).order_by("-created_at", "-id")

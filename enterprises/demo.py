@@ -1,0 +1,135 @@
+"""Demo chain: every demo account really holds its profile, through the services.
+
+Idempotent: what exists is skipped. The enterprise is "Boulangerie Renard SRL" from the
+sample registry (imported with `import_cbe` when that command exists), else a fallback row.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command, get_commands
+from django.db import transaction
+
+from accounts.models import User
+from enterprises import services
+from enterprises.models import Designation, Enterprise, EnterpriseQuality, Mandate, Quality
+from portal.groups import CONTACT_CENTRE
+
+DEMO_NAME = "Boulangerie Renard SRL"
+FALLBACK_NUMBER = "0403170701"
+LR_EMAIL = "lr@demo.egov.example"
+
+
+def _enterprise(stdout) -> Enterprise:
+    sample = settings.BASE_DIR / "data" / "cbe-sample"
+    if "import_cbe" in get_commands() and sample.is_dir():
+        call_command("import_cbe", str(sample), stdout=stdout)
+    enterprise = Enterprise.objects.filter(name=DEMO_NAME).first()
+    if enterprise is None:
+        enterprise, _created = Enterprise.objects.get_or_create(
+            number=FALLBACK_NUMBER,
+            defaults={
+                "name": DEMO_NAME,
+                "juridical_form": "610",
+                "street": "Rue Haute",
+                "house_number": "12",
+                "zipcode": "1000",
+                "municipality": "Bruxelles",
+            },
+        )
+    lr = User.objects.get(email=LR_EMAIL)
+    if (
+        not Mandate.objects.signing()
+        .filter(enterprise=enterprise, national_number=lr.national_number)
+        .exists()
+    ):
+        Mandate.objects.update_or_create(
+            enterprise=enterprise,
+            national_number=lr.national_number,
+            function="Gérante",
+            defaults={
+                "first_name": lr.first_name,
+                "last_name": lr.last_name,
+                "signing_authority": True,
+                "end_date": None,
+            },
+        )
+    return enterprise
+
+
+def _designate(designator, accept_as, *, kind, enterprise, quality=None):
+    """Designate `accept_as` (and make them accept) unless they already hold it."""
+    exists = Designation.objects.active().filter(
+        enterprise=enterprise, kind=kind, person=accept_as, enterprise_quality=quality
+    )
+    if exists.exists():
+        return
+    person = services.PersonData.of_user(accept_as)
+    pending = Designation.objects.pending().filter(
+        enterprise=enterprise, kind=kind, national_number=accept_as.national_number
+    )
+    designation = pending.first()
+    if designation is None:
+        if kind == Designation.Kind.RAE:
+            designation = services.rae_replace(
+                actor=designator, enterprise=enterprise, person=person
+            )
+        elif kind == Designation.Kind.CO_RAE:
+            designation = services.co_rae_designate(
+                actor=designator, enterprise=enterprise, person=person
+            )
+        else:
+            designation = services.gl_designate(
+                actor=designator, enterprise_quality=quality, person=person, kind=kind
+            )
+    if designation.is_pending:
+        services.designation_accept(actor=accept_as, designation=designation)
+
+
+def load(*, password: str, stdout) -> list[tuple[str, str]]:
+    people = {
+        email.split("@")[0]: User.objects.filter(email=email).first()
+        for email in [
+            "lr@demo.egov.example",
+            "rae@demo.egov.example",
+            "corae@demo.egov.example",
+            "gl@demo.egov.example",
+            "cogl@demo.egov.example",
+            "agent@demo.egov.example",
+        ]
+    }
+    if any(user is None for user in people.values()):
+        return []  # accounts.demo creates them first
+    enterprise = _enterprise(stdout)
+    lr, rae = people["lr"], people["rae"]
+    with transaction.atomic():
+        if not hasattr(enterprise, "registration"):
+            registration_rae = services.PersonData.of_user(rae)
+            services.enterprise_register(actor=lr, enterprise=enterprise, rae=registration_rae)
+            enterprise.refresh_from_db()
+        _designate(lr, rae, kind=Designation.Kind.RAE, enterprise=enterprise)
+        _designate(rae, people["corae"], kind=Designation.Kind.CO_RAE, enterprise=enterprise)
+        qualities = {}
+        for code in ("employer", "social-secretariat"):
+            quality = Quality.objects.get(code=code)
+            eq = EnterpriseQuality.objects.filter(enterprise=enterprise, quality=quality).first()
+            if eq is None or not eq.is_active:
+                eq = services.quality_activate(actor=rae, enterprise=enterprise, quality=quality)
+            qualities[code] = eq
+        employer = qualities["employer"]
+        _designate(
+            rae, people["gl"], kind=Designation.Kind.GL, enterprise=enterprise, quality=employer
+        )
+        _designate(
+            people["gl"],
+            people["cogl"],
+            kind=Designation.Kind.CO_GL,
+            enterprise=enterprise,
+            quality=employer,
+        )
+    agent = people["agent"]
+    if not agent.is_staff:
+        agent.is_staff = True
+        agent.save(update_fields=["is_staff"])
+    agent.groups.add(Group.objects.get(name=CONTACT_CENTRE))
+    stdout.write(f"Demo enterprise: {enterprise}")
+    return []

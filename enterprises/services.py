@@ -1,0 +1,603 @@
+"""Every state change of the designation chain.
+
+Each service: keyword-only, an explicit `actor`, one transaction, the enterprise row locked
+(`select_for_update`) so concurrent changes of one chain are serialised, `full_clean()`
+before saving, the audit event and the guardian grants in the same transaction, and the
+e-mails enqueued through the outbox (published on commit).
+
+Business refusals raise `ValidationError` with a translated message; the view shows it and
+nothing has changed (the transaction rolled back).
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
+
+from enterprises.models import (
+    Designation,
+    Enterprise,
+    EnterpriseQuality,
+    Mandate,
+    Quality,
+    Registration,
+)
+from portal.audit import audit
+from portal.outbox import enqueue
+
+Kind = Designation.Kind
+Status = Designation.Status
+
+# What each active designation grants (the guardian contract every app relies on).
+ENTERPRISE_PERMS: dict[str, set[str]] = {
+    Kind.RAE: {"view_chain", "manage_enterprise", "designate_co_rae"},
+    Kind.CO_RAE: {"view_chain", "manage_enterprise"},
+}
+QUALITY_PERMS: dict[str, set[str]] = {
+    Kind.GL: {"manage_roles", "designate_co_gl"},
+    Kind.CO_GL: {"manage_roles"},
+}
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """Who is designated: from a form's cleaned_data (or the actor, for self-designation)."""
+
+    first_name: str
+    last_name: str
+    national_number: str
+    email: str
+    language: str = "fr"
+
+    @classmethod
+    def of_user(cls, user) -> "PersonData":
+        if not user.national_number:
+            raise ValidationError(
+                _("Your account has no national number: add it in your account settings first."),
+                code="no_national_number",
+            )
+        return cls(
+            first_name=user.first_name,
+            last_name=user.last_name,
+            national_number=user.national_number,
+            email=user.email,
+            language=user.language,
+        )
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _lock(enterprise: Enterprise) -> Enterprise:
+    # Every change of a chain goes through this row lock: two concurrent designations
+    # (e.g. two RAE replacements) run one after the other, so invariants hold.
+    return Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+
+
+def is_legal_representative(user, enterprise: Enterprise) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.national_number
+        and Mandate.objects.signing()
+        .filter(enterprise=enterprise, national_number=user.national_number)
+        .exists()
+    )
+
+
+# --- Permissions ------------------------------------------------------------------------------
+
+
+def permissions_sync(person, enterprise: Enterprise) -> None:
+    """Recompute `person`'s guardian grants on `enterprise` and its qualities.
+
+    Derived from the person's ACTIVE designations only, so ending one designation never
+    removes a right another designation still gives.
+    """
+    if person is None:
+        return
+    active = list(
+        Designation.objects.active()
+        .filter(person=person, enterprise=enterprise)
+        .select_related("enterprise_quality")
+    )
+    wanted: set[str] = set()
+    for designation in active:
+        wanted |= ENTERPRISE_PERMS.get(designation.kind, set())
+    current = set(get_user_perms(person, enterprise))
+    for codename in ENTERPRISE_PERMS[Kind.RAE] - wanted:
+        if codename in current:
+            remove_perm(f"enterprises.{codename}", person, enterprise)
+    for codename in wanted - current:
+        assign_perm(f"enterprises.{codename}", person, enterprise)
+
+    wanted_by_quality: dict[int, set[str]] = {}
+    for designation in active:
+        eq = designation.enterprise_quality
+        if eq is not None and eq.is_active:
+            wanted_by_quality.setdefault(eq.pk, set()).update(QUALITY_PERMS[designation.kind])
+    for eq in EnterpriseQuality.objects.filter(enterprise=enterprise):
+        wanted_q = wanted_by_quality.get(eq.pk, set())
+        current_q = set(get_user_perms(person, eq))
+        for codename in QUALITY_PERMS[Kind.GL] - wanted_q:
+            if codename in current_q:
+                remove_perm(f"enterprises.{codename}", person, eq)
+        for codename in wanted_q - current_q:
+            assign_perm(f"enterprises.{codename}", person, eq)
+
+
+# --- Designations ----------------------------------------------------------------------------
+
+
+def _check_not_open(enterprise, kind, national_number, enterprise_quality=None) -> None:
+    qs = Designation.objects.open().filter(
+        enterprise=enterprise, kind=kind, national_number=national_number
+    )
+    if enterprise_quality is not None:
+        qs = qs.filter(enterprise_quality=enterprise_quality)
+    existing = qs.first()
+    if existing is not None:
+        if existing.is_active:
+            raise ValidationError(
+                _("%(name)s already holds this designation.") % {"name": existing.full_name},
+                code="already_designated",
+            )
+        raise ValidationError(
+            _("%(name)s was already designated and has not accepted yet: resend the link instead.")
+            % {"name": existing.full_name},
+            code="already_pending",
+        )
+
+
+def _create(
+    *,
+    actor,
+    enterprise: Enterprise,
+    kind: str,
+    person: PersonData,
+    enterprise_quality: EnterpriseQuality | None = None,
+) -> Designation:
+    """Create one designation (inside the caller's transaction and lock).
+
+    The actor designating themself is active at once; anybody else (even a person with an
+    account) confirms through the e-mailed link.
+    """
+    _check_not_open(enterprise, kind, person.national_number, enterprise_quality)
+    is_self = bool(actor.national_number) and actor.national_number == person.national_number
+    designation = Designation(
+        enterprise=enterprise,
+        kind=kind,
+        enterprise_quality=enterprise_quality,
+        national_number=person.national_number,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        email=person.email,
+        language=person.language or settings.LANGUAGE_CODE,
+        designated_by=actor,
+        status=Status.PENDING,
+    )
+    if is_self:
+        designation.person = actor
+        designation.status = Status.ACTIVE
+        designation.accepted_at = timezone.now()
+        if kind == Kind.RAE:
+            _replace_active_rae(actor=actor, enterprise=enterprise)
+    designation.full_clean()
+    designation.save()
+    audit(
+        actor=actor,
+        action="designation.activated" if is_self else "designation.created",
+        enterprise=enterprise,
+        target=designation,
+        details=_details(designation),
+    )
+    if is_self:
+        permissions_sync(actor, enterprise)
+    else:
+        from enterprises.tasks import send_designation_link
+
+        enqueue(send_designation_link, designation.pk)
+    return designation
+
+
+def _details(designation: Designation, **extra) -> dict:
+    details = {
+        "kind": designation.kind,
+        "name": designation.full_name,
+        "status": designation.status,
+    }
+    if designation.enterprise_quality_id:
+        details["quality"] = designation.enterprise_quality.quality.code
+    details.update(extra)
+    return details
+
+
+def _replace_active_rae(*, actor, enterprise: Enterprise) -> None:
+    """The current RAE (if any) becomes `replaced` — before the new one becomes active, in
+    the same transaction, so the one-active-RAE constraint always holds."""
+    for old in Designation.objects.active().filter(enterprise=enterprise, kind=Kind.RAE):
+        old.status = Status.REPLACED
+        old.ended_at = timezone.now()
+        old.ended_by = actor
+        old.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
+        audit(
+            actor=actor,
+            action="designation.replaced",
+            enterprise=enterprise,
+            target=old,
+            details=_details(old),
+        )
+        permissions_sync(old.person, enterprise)
+
+
+def _cancel_pending_rae(*, actor, enterprise: Enterprise) -> None:
+    # A new RAE designation supersedes a replacement still waiting for acceptance.
+    for pending in Designation.objects.pending().filter(enterprise=enterprise, kind=Kind.RAE):
+        pending.status = Status.CANCELLED
+        pending.ended_at = timezone.now()
+        pending.ended_by = actor
+        pending.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
+        audit(
+            actor=actor,
+            action="designation.cancelled",
+            enterprise=enterprise,
+            target=pending,
+            details=_details(pending),
+        )
+
+
+def registration_check(*, user, enterprise: Enterprise) -> None:
+    """Why `user` may not register `enterprise` (ValidationError), or nothing."""
+    if not enterprise.is_active:
+        raise ValidationError(
+            _("This enterprise is not active in the Crossroads Bank for Enterprises."),
+            code="inactive",
+        )
+    if not user.national_number:
+        raise ValidationError(
+            _("Your account has no national number, so your mandates cannot be checked."),
+            code="no_national_number",
+        )
+    if not is_legal_representative(user, enterprise):
+        raise ValidationError(
+            _(
+                "The registry does not list you as a legal representative with signing "
+                "authority for this enterprise."
+            ),
+            code="not_legal_representative",
+        )
+    if Registration.objects.filter(enterprise=enterprise).exists():
+        raise ValidationError(
+            _("This enterprise is already registered."), code="already_registered"
+        )
+
+
+def enterprise_register(
+    *, actor, enterprise: Enterprise, rae: PersonData, co_raes: list[PersonData] = ()
+) -> Registration:
+    """Register the enterprise and designate its RAE (and co-RAEs) in one step."""
+    with transaction.atomic():
+        enterprise = _lock(enterprise)
+        registration_check(user=actor, enterprise=enterprise)
+        numbers = [rae.national_number] + [p.national_number for p in co_raes]
+        if len(set(numbers)) != len(numbers):
+            raise ValidationError(
+                _("The same person appears twice: each person is designated once."),
+                code="duplicate_person",
+            )
+        registration = Registration(enterprise=enterprise, registered_by=actor)
+        registration.full_clean()
+        registration.save()
+        audit(
+            actor=actor, action="enterprise.registered", enterprise=enterprise, target=registration
+        )
+        _create(actor=actor, enterprise=enterprise, kind=Kind.RAE, person=rae)
+        for co_rae in co_raes:
+            _create(actor=actor, enterprise=enterprise, kind=Kind.CO_RAE, person=co_rae)
+        return registration
+
+
+def rae_replace(*, actor, enterprise: Enterprise, person: PersonData) -> Designation:
+    """A legal representative designates a new RAE. The old one stays until the new one
+    accepts (or at once for self-designation): the enterprise is never without an RAE."""
+    with transaction.atomic():
+        enterprise = _lock(enterprise)
+        if not Registration.objects.filter(enterprise=enterprise).exists():
+            raise ValidationError(
+                _("This enterprise is not registered yet: register it first."),
+                code="not_registered",
+            )
+        if not is_legal_representative(actor, enterprise):
+            raise ValidationError(_("Only a legal representative can replace the RAE."))
+        _cancel_pending_rae(actor=actor, enterprise=enterprise)
+        return _create(actor=actor, enterprise=enterprise, kind=Kind.RAE, person=person)
+
+
+def co_rae_designate(*, actor, enterprise: Enterprise, person: PersonData) -> Designation:
+    with transaction.atomic():
+        enterprise = _lock(enterprise)
+        return _create(actor=actor, enterprise=enterprise, kind=Kind.CO_RAE, person=person)
+
+
+def gl_designate(
+    *, actor, enterprise_quality: EnterpriseQuality, person: PersonData, kind: str = Kind.GL
+) -> Designation:
+    if kind not in (Kind.GL, Kind.CO_GL):
+        raise ValidationError(_("Unknown designation kind."))
+    with transaction.atomic():
+        enterprise = _lock(enterprise_quality.enterprise)
+        enterprise_quality = EnterpriseQuality.objects.get(pk=enterprise_quality.pk)
+        if not enterprise_quality.is_active:
+            raise ValidationError(
+                _("This quality is not active: activate it first."), code="quality_inactive"
+            )
+        return _create(
+            actor=actor,
+            enterprise=enterprise,
+            kind=kind,
+            person=person,
+            enterprise_quality=enterprise_quality,
+        )
+
+
+def designation_accept(*, actor, designation: Designation) -> Designation:
+    """The designated person confirms (signed in, matching national number)."""
+    with transaction.atomic():
+        enterprise = _lock(designation.enterprise)
+        designation = Designation.objects.select_for_update().get(pk=designation.pk)
+        if not designation.is_pending:
+            raise ValidationError(_("This designation is no longer waiting for acceptance."))
+        if designation.link_expired:
+            raise ValidationError(_("This link has expired."), code="expired")
+        if not actor.national_number or actor.national_number != designation.national_number:
+            raise ValidationError(_("This designation is for another person."), code="wrong_person")
+        if designation.enterprise_quality_id and not designation.enterprise_quality.is_active:
+            raise ValidationError(_("This quality is no longer active."), code="quality_inactive")
+        if designation.kind == Kind.RAE:
+            _replace_active_rae(actor=actor, enterprise=enterprise)
+        designation.person = actor
+        designation.status = Status.ACTIVE
+        designation.accepted_at = timezone.now()
+        designation.full_clean()
+        try:
+            with transaction.atomic():
+                designation.save()
+        except IntegrityError:
+            raise ValidationError(
+                _("Somebody else changed this chain meanwhile: try again.")
+            ) from None
+        audit(
+            actor=actor,
+            action="designation.accepted",
+            enterprise=enterprise,
+            target=designation,
+            details=_details(designation),
+        )
+        permissions_sync(actor, enterprise)
+        return designation
+
+
+def _end(*, actor, designation: Designation, status: str, action: str) -> None:
+    designation.status = status
+    designation.ended_at = timezone.now()
+    designation.ended_by = actor
+    designation.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
+    audit(
+        actor=actor,
+        action=action,
+        enterprise=designation.enterprise,
+        target=designation,
+        details=_details(designation),
+    )
+    permissions_sync(designation.person, designation.enterprise)
+
+
+def designation_revoke(*, actor, designation: Designation) -> Designation:
+    """End an active designation (or withdraw a pending one). Who may is the loader's job;
+    the rules that hold whoever asks are checked here."""
+    with transaction.atomic():
+        _lock(designation.enterprise)
+        designation = (
+            Designation.objects.select_for_update(of=("self",))
+            .select_related("enterprise", "enterprise_quality__quality")
+            .get(pk=designation.pk)
+        )
+        if designation.kind == Kind.RAE:
+            raise ValidationError(
+                _(
+                    "The RAE cannot be revoked: the enterprise would be locked out. A legal "
+                    "representative replaces the RAE instead."
+                ),
+                code="revoke_rae",
+            )
+        if designation.is_pending:
+            _end(
+                actor=actor,
+                designation=designation,
+                status=Status.CANCELLED,
+                action="designation.cancelled",
+            )
+        elif designation.is_active:
+            _end(
+                actor=actor,
+                designation=designation,
+                status=Status.REVOKED,
+                action="designation.revoked",
+            )
+        else:
+            raise ValidationError(_("This designation has already ended."), code="ended")
+        return designation
+
+
+def designation_cancel(*, actor, designation: Designation) -> Designation:
+    with transaction.atomic():
+        _lock(designation.enterprise)
+        designation = Designation.objects.select_for_update().get(pk=designation.pk)
+        if not designation.is_pending:
+            raise ValidationError(_("Only a designation waiting for acceptance can be cancelled."))
+        _end(
+            actor=actor,
+            designation=designation,
+            status=Status.CANCELLED,
+            action="designation.cancelled",
+        )
+        return designation
+
+
+def designation_resend(*, actor, designation: Designation) -> Designation:
+    """Send a new link (the old one stops working: the task rotates the token)."""
+    with transaction.atomic():
+        _lock(designation.enterprise)
+        designation = Designation.objects.select_for_update().get(pk=designation.pk)
+        if not designation.is_pending:
+            raise ValidationError(_("Only a designation waiting for acceptance can be resent."))
+        designation.sent_at = None
+        designation.save(update_fields=["sent_at", "updated_at"])
+        audit(
+            actor=actor,
+            action="designation.resent",
+            enterprise=designation.enterprise,
+            target=designation,
+        )
+        from enterprises.tasks import send_designation_link
+
+        enqueue(send_designation_link, designation.pk)
+        return designation
+
+
+def designation_link_issue(*, designation_id: int) -> tuple[Designation, str] | None:
+    """For the e-mail task: a new token for a pending designation not sent yet.
+
+    The guarded update is the idempotence: of two runs of the same task, one sets
+    `sent_at` and sends, the other finds it set and does nothing.
+    """
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    updated = Designation.objects.filter(
+        pk=designation_id, status=Status.PENDING, sent_at__isnull=True
+    ).update(
+        token_hash=hash_token(token),
+        sent_at=now,
+        expires_at=now + timedelta(days=settings.DESIGNATION_LINK_DAYS),
+        updated_at=now,
+    )
+    if not updated:
+        return None
+    designation = Designation.objects.select_related(
+        "enterprise", "enterprise_quality__quality", "designated_by"
+    ).get(pk=designation_id)
+    return designation, token
+
+
+def designation_link_unsent(*, designation_id: int, token: str) -> None:
+    """The mail did not go out: let the retry issue a fresh link."""
+    Designation.objects.filter(
+        pk=designation_id, status=Status.PENDING, token_hash=hash_token(token)
+    ).update(sent_at=None, token_hash="")
+
+
+def designations_expire() -> int:
+    """Pending designations whose link expired become `expired` (beat task)."""
+    count = 0
+    due = Designation.objects.pending().filter(expires_at__lte=timezone.now())
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            designation = (
+                Designation.objects.select_for_update()
+                .filter(pk=pk, status=Status.PENDING, expires_at__lte=timezone.now())
+                .first()
+            )
+            if designation is None:
+                continue
+            designation.status = Status.EXPIRED
+            designation.ended_at = timezone.now()
+            designation.save(update_fields=["status", "ended_at", "updated_at"])
+            audit(
+                actor=None,
+                action="designation.expired",
+                enterprise=designation.enterprise,
+                target=designation,
+            )
+            count += 1
+    return count
+
+
+# --- Qualities -------------------------------------------------------------------------------
+
+
+def quality_activate(*, actor, enterprise: Enterprise, quality: Quality) -> EnterpriseQuality:
+    with transaction.atomic():
+        enterprise = _lock(enterprise)
+        if not quality.is_available:
+            raise ValidationError(_("This quality cannot be activated."))
+        eq = EnterpriseQuality.objects.filter(enterprise=enterprise, quality=quality).first()
+        if eq is not None and eq.is_active:
+            raise ValidationError(
+                _("The quality “%(name)s” is already active.") % {"name": quality.name},
+                code="already_active",
+            )
+        if eq is None:
+            eq = EnterpriseQuality(enterprise=enterprise, quality=quality)
+        eq.status = EnterpriseQuality.Status.ACTIVE
+        eq.activated_by = actor
+        eq.full_clean()
+        eq.save()
+        audit(
+            actor=actor,
+            action="quality.activated",
+            enterprise=enterprise,
+            target=eq,
+            details={"quality": quality.code},
+        )
+        return eq
+
+
+def quality_deactivate(*, actor, enterprise_quality: EnterpriseQuality) -> EnterpriseQuality:
+    """Deactivating ends every GL and co-GL designation under the quality."""
+    with transaction.atomic():
+        enterprise = _lock(enterprise_quality.enterprise)
+        eq = EnterpriseQuality.objects.select_for_update().get(pk=enterprise_quality.pk)
+        if not eq.is_active:
+            raise ValidationError(_("This quality is not active."), code="inactive")
+        eq.status = EnterpriseQuality.Status.INACTIVE
+        eq.save(update_fields=["status", "updated_at"])
+        audit(
+            actor=actor,
+            action="quality.deactivated",
+            enterprise=enterprise,
+            target=eq,
+            details={"quality": eq.quality.code},
+        )
+        for designation in eq.designations.open().select_related("enterprise", "person"):
+            designation.enterprise_quality = eq
+            _end(
+                actor=actor,
+                designation=designation,
+                status=Status.REVOKED if designation.is_active else Status.CANCELLED,
+                action="designation.revoked" if designation.is_active else "designation.cancelled",
+            )
+        return eq
+
+
+# --- Contact centre -----------------------------------------------------------------------------
+
+
+def contact_centre_lookup(
+    *, actor, number: str, enterprise: Enterprise | None, reason: str
+) -> None:
+    """Every look-up is evidence: who looked at which enterprise, and why."""
+    with transaction.atomic():
+        audit(
+            actor=actor,
+            action="contact_centre.lookup",
+            enterprise=enterprise,
+            target=enterprise,
+            details={"number": number, "reason": reason, "found": enterprise is not None},
+        )

@@ -1,0 +1,58 @@
+"""Celery tasks of the designation chain. They take ids only and are idempotent."""
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.urls import reverse
+
+from enterprises import services
+from portal.mail import absolute_url, send_templated_mail
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    name="enterprises.send_designation_link",
+    max_retries=5,
+    default_retry_delay=30,
+)
+def send_designation_link(self, designation_id: int) -> bool:
+    """E-mail the designated person a fresh acceptance link, in their language.
+
+    The raw token exists only here and in the e-mail: the database keeps its hash. Each run
+    that sends rotates the token (a resend invalidates the previous link).
+    """
+    issued = services.designation_link_issue(designation_id=designation_id)
+    if issued is None:
+        return False  # already sent, accepted, cancelled...: nothing to do
+    designation, token = issued
+    context = {
+        "designation": designation,
+        "enterprise": designation.enterprise,
+        "accept_url": absolute_url(reverse("enterprises:accept", kwargs={"token": token})),
+        "expires_at": designation.expires_at,
+    }
+    try:
+        send_templated_mail(
+            template="emails/designation_link",
+            to=designation.email,
+            language=designation.language,
+            context=context,
+        )
+    except (smtplib.SMTPException, OSError) as exc:
+        services.designation_link_unsent(designation_id=designation_id, token=token)
+        logger.warning("Designation %s link not sent: %s", designation_id, exc)
+        if self.request.is_eager:
+            # Embedded default (no worker): no retry loop inside the web request; the
+            # designator sees the link as not sent and can resend it.
+            return False
+        # Exponential backoff: 30 s, 60 s, 120 s, ...
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+    return True
+
+
+@shared_task(name="enterprises.expire_designation_links")
+def expire_designation_links() -> int:
+    return services.designations_expire()
