@@ -4,8 +4,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -100,4 +101,7 @@ def mailbox_message(request, message_id: str):
 
 def error_500(request):
     # The layout without any database access: a 500 often means the database is down.
-    return render(request, "500.html", status=500)
+    # Hence no request context either: the context processors would load the signed-in
+    # user from the session, in the database, and fail again (a bare gunicorn error page;
+    # seen in tests/faults/test_database_restart.py).
+    return HttpResponseServerError(loader.get_template("500.html").render())

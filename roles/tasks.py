@@ -9,6 +9,7 @@ import logging
 import smtplib
 
 from celery import shared_task
+from django.conf import settings
 from django.urls import reverse
 
 from portal.mail import absolute_url, send_templated_mail
@@ -17,11 +18,14 @@ from roles.models import AccessRequest, EmailChange, Invitation, RoleAttribution
 
 logger = logging.getLogger(__name__)
 
+# Exponential backoff: TASK_RETRY_BACKOFF s, then twice as long each time (with full
+# jitter unless TASK_RETRY_JITTER is off). Settings, so tests can make them short.
 RETRY = {
     "autoretry_for": (smtplib.SMTPException, OSError),
-    "retry_backoff": True,
+    "retry_backoff": getattr(settings, "TASK_RETRY_BACKOFF", 1),
     "retry_backoff_max": 600,
-    "max_retries": 5,
+    "retry_jitter": getattr(settings, "TASK_RETRY_JITTER", True),
+    "max_retries": getattr(settings, "TASK_MAX_RETRIES", 5),
 }
 
 
