@@ -15,7 +15,7 @@ def portal(request) -> dict:
     return {
         "portal_name": settings.PORTAL_NAME,
         "contact_centre_url": settings.CONTACT_CENTRE_URL,
-        "header_enterprises": (lambda: header_enterprises(user)) if user else list,
+        "header_enterprises": (lambda: header_enterprises(user)) if user is not None else list,
         "debug_mailbox": settings.DEBUG,
         "is_contact_centre": lambda: in_group(user, CONTACT_CENTRE) and user.is_staff,
     }

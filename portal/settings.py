@@ -142,6 +142,10 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Retries of e-mail tasks on SMTP errors: exponential backoff from TASK_RETRY_BACKOFF seconds.
+TASK_RETRY_BACKOFF = env_int("TASK_RETRY_BACKOFF", 30, minimum=1)
+TASK_RETRY_JITTER = env_bool("TASK_RETRY_JITTER", True)
+TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 5, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "portal.outbox_sweep", "schedule": 30.0},
     "roles-expire-due": {"task": "roles.expire_due", "schedule": 300.0},

@@ -11,6 +11,7 @@ os.environ.setdefault("EMAIL_HOST", "localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Tests that are about MFA switch it on (tests/test_mfa_required.py); the others need not enrol.
 os.environ.setdefault("MFA_REQUIRED", "false")
+os.environ.setdefault("TASK_RETRY_BACKOFF", "1")  # real-worker tests retry within seconds
 os.environ.setdefault("PORTAL_VAR_DIR", tempfile.mkdtemp(prefix="portal-test-"))
 os.environ.setdefault("CACHE_KEY_PREFIX", f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
 

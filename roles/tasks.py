@@ -22,10 +22,10 @@ logger = logging.getLogger(__name__)
 # jitter unless TASK_RETRY_JITTER is off). Settings, so tests can make them short.
 RETRY = {
     "autoretry_for": (smtplib.SMTPException, OSError),
-    "retry_backoff": getattr(settings, "TASK_RETRY_BACKOFF", 1),
+    "retry_backoff": settings.TASK_RETRY_BACKOFF,
     "retry_backoff_max": 600,
-    "retry_jitter": getattr(settings, "TASK_RETRY_JITTER", True),
-    "max_retries": getattr(settings, "TASK_MAX_RETRIES", 5),
+    "retry_jitter": settings.TASK_RETRY_JITTER,
+    "max_retries": settings.TASK_MAX_RETRIES,
 }
 
 

@@ -62,6 +62,9 @@ def csp_violations():
 
 @pytest.fixture
 def page(browser, live_server, csp_violations, settings):
+    from tests.reference_data import ensure_reference_data
+
+    ensure_reference_data()
     settings.SITE_URL = live_server.url
     context = browser.new_context(base_url=live_server.url, locale="fr-BE")
     context.set_default_timeout(15_000)

@@ -8,7 +8,7 @@ from accounts.tests.factories import UserFactory
 from portal.groups import WIZARD_EDITORS
 from tests.browser.conftest import run_axe, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.parametrize(
