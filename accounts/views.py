@@ -8,8 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts import services
-from accounts.mfa import mfa_required_response
 from accounts.forms import AccountSettingsForm
+from accounts.mfa import mfa_required_response
 
 
 @login_required

@@ -66,7 +66,7 @@ def env_list(name: str, default: list[str] | object = _MISSING) -> list[str]:
 
 
 def env_url(
-    name: str, default: str | None | object = _MISSING, *, schemes: tuple[str, ...]
+    name: str, default: object = _MISSING, *, schemes: tuple[str, ...]
 ) -> str | None:
     value = _raw(name, default)
     if value is None or value == "":

@@ -37,7 +37,8 @@ def test_it_is_on_by_default_in_production():
         [
             sys.executable,
             "-c",
-            "import django;django.setup();from django.conf import settings;print(settings.MFA_REQUIRED)",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.MFA_REQUIRED)",
         ],
         cwd=ROOT,
         env=env,

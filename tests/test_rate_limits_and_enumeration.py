@@ -1,4 +1,4 @@
-"""allauth's rate limits answer 429 at the threshold; sign-up, login and reset do not reveal accounts."""
+"""allauth rate limits answer 429 at the threshold; sign-up, login and reset hide accounts."""
 
 import pytest
 from django.core import mail
@@ -12,7 +12,9 @@ PASSWORD = "correct-horse-battery"
 def test_failed_logins_are_limited_per_account(client):
     user = UserFactory(password=PASSWORD)
     statuses = [
-        client.post("/accounts/login/", {"login": user.email, "password": f"wrong{i}"}, secure=True).status_code
+        client.post(
+            "/accounts/login/", {"login": user.email, "password": f"wrong{i}"}, secure=True
+        ).status_code
         for i in range(6)
     ]
     assert statuses[:5] == [200] * 5  # the form with its error
@@ -22,7 +24,9 @@ def test_failed_logins_are_limited_per_account(client):
 def test_the_admin_login_shares_the_same_limits(client):
     user = UserFactory(password=PASSWORD, is_staff=True)
     for i in range(5):
-        client.post("/accounts/login/?next=/admin/", {"login": user.email, "password": f"x{i}"}, secure=True)
+        client.post(
+            "/accounts/login/?next=/admin/", {"login": user.email, "password": f"x{i}"}, secure=True
+        )
     response = client.post(
         "/accounts/login/?next=/admin/", {"login": user.email, "password": PASSWORD}, secure=True
     )
@@ -31,7 +35,9 @@ def test_the_admin_login_shares_the_same_limits(client):
 
 def test_password_reset_is_limited_per_address(client):
     statuses = [
-        client.post("/accounts/password/reset/", {"email": "someone@example.test"}, secure=True).status_code
+        client.post(
+            "/accounts/password/reset/", {"email": "someone@example.test"}, secure=True
+        ).status_code
         for _ in range(6)
     ]
     assert statuses[-1] == 429
@@ -50,7 +56,9 @@ def test_signup_is_limited_per_ip(client, settings):
 def test_password_reset_does_not_reveal_whether_an_account_exists(client):
     user = UserFactory()
     known = client.post("/accounts/password/reset/", {"email": user.email}, secure=True)
-    unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.test"}, secure=True)
+    unknown = client.post(
+        "/accounts/password/reset/", {"email": "nobody@example.test"}, secure=True
+    )
     assert known.status_code == unknown.status_code == 302
     assert known.headers["Location"] == unknown.headers["Location"]
 
@@ -74,7 +82,9 @@ def test_signup_with_a_taken_email_looks_like_success(client):
 
 def test_login_errors_do_not_say_which_part_was_wrong(client):
     user = UserFactory(password=PASSWORD)
-    wrong_password = client.post("/accounts/login/", {"login": user.email, "password": "nope-nope"}, secure=True)
+    wrong_password = client.post(
+        "/accounts/login/", {"login": user.email, "password": "nope-nope"}, secure=True
+    )
     no_account = client.post(
         "/accounts/login/", {"login": "nobody@example.test", "password": "nope-nope"}, secure=True
     )

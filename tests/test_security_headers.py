@@ -74,7 +74,9 @@ def test_state_changes_need_the_csrf_token():
 
     strict = Client(enforce_csrf_checks=True)
     user = UserFactory(password=PASSWORD)
-    response = strict.post("/accounts/login/", {"login": user.email, "password": PASSWORD}, secure=True)
+    response = strict.post(
+        "/accounts/login/", {"login": user.email, "password": PASSWORD}, secure=True
+    )
     assert response.status_code == 403
     response = strict.post("/i18n/setlang/", {"language": "nl"}, secure=True)
     assert response.status_code == 403

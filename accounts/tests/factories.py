@@ -7,7 +7,8 @@ from accounts.models import User
 
 def national_number_for(index: int) -> str:
     """A valid, unique-per-index Belgian national number (born in the 1900s)."""
-    base = f"{70 + (index // 1000) % 30:02d}{1 + (index // 30) % 12:02d}{1 + index % 28:02d}{index % 997:03d}"
+    year, month, day = 70 + (index // 1000) % 30, 1 + (index // 30) % 12, 1 + index % 28
+    base = f"{year:02d}{month:02d}{day:02d}{index % 997:03d}"
     check = 97 - int(base) % 97
     number = f"{base}{check:02d}"
     assert nn.is_valid(number), number

@@ -1,4 +1,4 @@
-"""Sign-up, mandatory e-mail verification, login, MFA enrolment and the admin login, through allauth."""
+"""Through allauth: sign-up, mandatory e-mail verification, login, MFA enrolment, admin login."""
 
 import re
 

@@ -72,9 +72,11 @@ def page(browser, live_server, csp_violations, settings):
     # Every CSP violation in a journey is a failure: collect them from the console.
     page.on(
         "console",
-        lambda message: csp_violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     yield page
     context.close()
@@ -86,9 +88,7 @@ def run_axe(page) -> list[dict]:
     # Evaluated through the DevTools protocol, not as an inline <script>: the page's CSP stays
     # intact and a violation still means the portal itself broke it.
     page.evaluate(AXE.read_text())
-    results = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})"
-    )
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in results["violations"]
@@ -101,3 +101,131 @@ def sign_in(page, email: str, password: str) -> None:
     page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(password)
     page.locator("form button[type=submit]").last.click()
+
+
+# --- Helpers for the designation, roles, refusal and contact-centre journeys ---------------
+
+PASSWORD = "correct-horse-battery"  # the factories' password
+
+
+@pytest.fixture
+def open_page(browser, live_server, csp_violations):
+    """Another person's browser (its own cookies), watched for CSP violations like `page`."""
+    contexts = []
+
+    def open_page(locale: str = "fr-BE"):
+        context = browser.new_context(base_url=live_server.url, locale=locale)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        other = context.new_page()
+        other.on(
+            "console",
+            lambda message: (
+                csp_violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return other
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def reauthenticate_if_asked(page, password: str = PASSWORD) -> bool:
+    """allauth asks for the password again before a sensitive action: type it, as a person
+    would. The suspended request resumes by itself afterwards."""
+    page.wait_for_load_state()
+    if "/accounts/reauthenticate/" not in page.url:
+        return False
+    page.locator("input[name=password]").fill(password)
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    return True
+
+
+def sign_in_here(page, email: str, password: str = PASSWORD) -> None:
+    """Sign in on the login page a protected link led to (allauth brings the person back)."""
+    assert "/accounts/login/" in page.url, page.url
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+def link_in_mail(to: str, path_part: str) -> str:
+    """The newest link containing `path_part` in an e-mail sent to `to` (test outbox)."""
+    import re
+
+    from django.core import mail
+
+    for message in reversed(mail.outbox):
+        if to.lower() not in [address.lower() for address in message.to]:
+            continue
+        for url in re.findall(r"https?://[^\s\"'<>]+", message.body):
+            if path_part in url:
+                return url
+    raise AssertionError(
+        f"no e-mail to {to} with a link to {path_part}: "
+        + repr([(m.to, m.subject) for m in mail.outbox])
+    )
+
+
+def enterprise_chain(*, co_rae: bool = False, co_gl: bool = False):
+    """Starting data for the journeys that do not test the chain itself: a registry enterprise
+    with a signing mandate, registered by its legal representative, an RAE, the quality
+    "employer" activated and an active local manager — made through the services, so the
+    guardian grants are the real ones."""
+    from types import SimpleNamespace
+
+    from accounts.tests.factories import UserFactory
+    from enterprises import services
+    from enterprises.models import Designation, Quality
+    from enterprises.tests.factories import EnterpriseFactory, MandateFactory
+
+    def accept(designation, person):
+        services.designation_accept(
+            actor=person, designation=Designation.objects.get(pk=designation.pk)
+        )
+
+    people = SimpleNamespace(
+        lr=UserFactory(first_name="Louise", last_name="Renard"),
+        rae=UserFactory(first_name="Raoul", last_name="Aerts"),
+        gl=UserFactory(first_name="Gisèle", last_name="Lambert"),
+        co_rae=UserFactory(first_name="Corentin", last_name="Raes") if co_rae else None,
+        co_gl=UserFactory(first_name="Colin", last_name="Goossens") if co_gl else None,
+    )
+    enterprise = EnterpriseFactory(name="Boulangerie Dupont")
+    MandateFactory(enterprise=enterprise, national_number=people.lr.national_number)
+    services.enterprise_register(
+        actor=people.lr, enterprise=enterprise, rae=services.PersonData.of_user(people.rae)
+    )
+    accept(Designation.objects.get(enterprise=enterprise, kind="rae"), people.rae)
+    if co_rae:
+        designation = services.co_rae_designate(
+            actor=people.rae,
+            enterprise=enterprise,
+            person=services.PersonData.of_user(people.co_rae),
+        )
+        accept(designation, people.co_rae)
+    eq = services.quality_activate(
+        actor=people.rae, enterprise=enterprise, quality=Quality.objects.get(code="employer")
+    )
+    accept(
+        services.gl_designate(
+            actor=people.rae, enterprise_quality=eq, person=services.PersonData.of_user(people.gl)
+        ),
+        people.gl,
+    )
+    if co_gl:
+        accept(
+            services.gl_designate(
+                actor=people.gl,
+                enterprise_quality=eq,
+                person=services.PersonData.of_user(people.co_gl),
+                kind="co_gl",
+            ),
+            people.co_gl,
+        )
+    return SimpleNamespace(enterprise=enterprise, eq=eq, **vars(people))

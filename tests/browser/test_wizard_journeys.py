@@ -1,8 +1,8 @@
 """Journeys 5 and 6: a visitor walks the wizard; an editor changes, previews and publishes."""
 
 import pytest
-from playwright.sync_api import expect
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
 from portal.groups import WIZARD_EDITORS

@@ -10,7 +10,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_PASSWORD = "demo-egov-2026"
+DEMO_PASSWORD = "demo-egov-2026"  # noqa: S105 (published demo password, DEBUG data only)
 # Apps contributing demo data, in dependency order.
 DEMO_MODULES = ["accounts.demo", "enterprises.demo", "roles.demo", "wizard.demo"]
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 accounts.extend(module.load(password=DEMO_PASSWORD, stdout=self.stdout) or [])
         self.stdout.write(
-            self.style.SUCCESS("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+            self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         )
         width = max((len(email) for email, _ in accounts), default=0)
         for email, profile in accounts:
