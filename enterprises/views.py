@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.mfa import mfa_required
 from enterprises import services
 from enterprises.forms import (
     ContactCentreForm,
@@ -123,6 +124,7 @@ def register(request):
 
 
 @login_required
+@mfa_required  # designating someone hands out access: a second factor first
 @sensitive
 @require_http_methods(["GET", "POST"])
 def register_designate(request, number: str):
@@ -267,6 +269,7 @@ def _designate(request, enterprise, *, title, service, help_slug, allow_myself=T
 
 
 @login_required
+@mfa_required  # designating someone hands out access: a second factor first
 @sensitive
 @require_http_methods(["GET", "POST"])
 def replace_rae(request, number: str):
@@ -287,6 +290,7 @@ def replace_rae(request, number: str):
 
 
 @login_required
+@mfa_required  # designating someone hands out access: a second factor first
 @sensitive
 @require_http_methods(["GET", "POST"])
 def designate_co_rae(request, number: str):
@@ -302,6 +306,7 @@ def designate_co_rae(request, number: str):
 
 
 @login_required
+@mfa_required  # designating someone hands out access: a second factor first
 @sensitive
 @require_http_methods(["GET", "POST"])
 def designate_gl(request, number: str, pk: int):
@@ -317,6 +322,7 @@ def designate_gl(request, number: str, pk: int):
 
 
 @login_required
+@mfa_required  # designating someone hands out access: a second factor first
 @sensitive
 @require_http_methods(["GET", "POST"])
 def designate_co_gl(request, number: str, pk: int):

@@ -185,6 +185,20 @@ class RoleAttribution(TimeStamped):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["enterprise_quality", "status"], name="roles_attr_eq_status"),
+            # The manager's list sorts (roles/selectors.py SORTS, "-id" breaking ties): one
+            # index each, so a page of a 100,000-attribution list reads 25 rows, not all.
+            # The search's trigram index is PostgreSQL-only: migration 0003, not here.
+            models.Index(
+                fields=["enterprise_quality", "created_at", "id"], name="roles_attr_eq_created"
+            ),
+            models.Index(
+                fields=["enterprise_quality", "last_name", "first_name", "-id"],
+                name="roles_attr_eq_name",
+            ),
+            models.Index(
+                fields=["enterprise_quality", "valid_until", "-id"], name="roles_attr_eq_until"
+            ),
+            models.Index(fields=["enterprise_quality", "role", "id"], name="roles_attr_eq_role"),
             models.Index(fields=["person", "status"], name="roles_attr_person_status"),
             models.Index(fields=["status", "valid_until"], name="roles_attr_status_until"),
         ]

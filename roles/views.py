@@ -25,9 +25,11 @@ from roles.forms import (
     InvitationForm,
 )
 from roles.models import AccessLink, AccessRequest, Invitation, InvitationBatch
+from roles.paging import TwoEndedPaginator
 from roles.permissions import managed_quality_for_user, refuse_non_manager
 
 PAGE_SIZE = 25
+HOME_PAGE_SIZE = 30
 GL_HELP = "gl-manage-roles"
 
 
@@ -50,8 +52,11 @@ def _ctx(eq, **extra) -> dict:
 @login_required
 @require_GET
 def manage_home(request):
-    qualities = list(selectors.managed_qualities(request.user))
-    if not qualities:
+    # Paginated: a manager of a thousand qualities gets pages, not a thousand cards at once.
+    page = Paginator(selectors.managed_qualities(request.user), HOME_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    if not page.paginator.count:
         # An LR/RAE/co-RAE who is not GL anywhere gets the explained refusal.
         from enterprises.models import Designation
 
@@ -72,7 +77,11 @@ def manage_home(request):
                 .first()
             )
             refuse_non_manager(request.user, mandate.enterprise if mandate else None)
-    return render(request, "roles/manage_home.html", {"qualities": qualities, "help_slug": GL_HELP})
+    return render(
+        request,
+        "roles/manage_home.html",
+        {"qualities": page.object_list, "page": page, "help_slug": GL_HELP},
+    )
 
 
 @login_required
@@ -82,7 +91,7 @@ def attribution_list(request, eq_id: int):
     roles_qs = selectors.roles_for_quality(eq)
     form = AttributionFilterForm(request.GET or None, roles_qs=roles_qs)
     qs = selectors.attributions_for_manager(eq, params=form.params())
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = TwoEndedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -525,7 +534,8 @@ def link_follow(request, slug: str):
 @login_required
 @require_GET
 def profile(request):
-    page = Paginator(selectors.attributions_for_person(request.user), 50).get_page(
+    # As many rows as the manager's list: rendering the rows is most of this page's cost.
+    page = Paginator(selectors.attributions_for_person(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(

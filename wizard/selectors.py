@@ -74,11 +74,13 @@ _DESIGNATION_PROFILE = {
 }
 
 
-def held_profiles(user) -> list[HeldProfile]:
+def held_profiles(user, limit: int | None = None) -> list[HeldProfile]:
     """The profiles the signed-in person actually holds, with the enterprise of each.
 
     A constant number of queries: designations, mandates, role attributions (if that app
-    provides them).
+    provides them). `limit` bounds each of them, so a person designated in a thousand
+    enterprises costs the page what a person designated in a few costs (the first
+    enterprises by name; the page links to the full list).
     """
     if user is None or not user.is_authenticated:
         return []
@@ -100,7 +102,7 @@ def held_profiles(user) -> list[HeldProfile]:
             .select_related("enterprise")
             .order_by("enterprise__name")
         )
-        for mandate in mandates:
+        for mandate in mandates[:limit]:
             add("legal-representative", "legal-representative", mandate.enterprise.name)
 
     designations = (
@@ -108,7 +110,7 @@ def held_profiles(user) -> list[HeldProfile]:
         .select_related("enterprise", "enterprise_quality__quality")
         .order_by("enterprise__name", "kind")
     )
-    for designation in designations:
+    for designation in designations[:limit]:
         slug, label_key = _DESIGNATION_PROFILE.get(designation.kind, (None, None))
         if slug is None:
             continue
@@ -117,12 +119,12 @@ def held_profiles(user) -> list[HeldProfile]:
             name = f"{name} · {designation.enterprise_quality.quality.name}"
         add(slug, label_key, name)
 
-    for enterprise_name in _attribution_enterprises(user):
+    for enterprise_name in _attribution_enterprises(user, limit):
         add("user", "user", enterprise_name)
     return held
 
 
-def _attribution_enterprises(user) -> list[str]:
+def _attribution_enterprises(user, limit: int | None = None) -> list[str]:
     # The roles app is written in parallel: use its attributions only when they exist.
     if not apps.is_installed("roles"):
         return []
@@ -133,6 +135,10 @@ def _attribution_enterprises(user) -> list[str]:
     queryset = RoleAttribution.objects.filter(person=user, status="active")
     field_names = {field.name for field in RoleAttribution._meta.get_fields()}
     if "enterprise" in field_names:
-        names = queryset.values_list("enterprise__name", flat=True).distinct()
+        names = (
+            queryset.order_by("enterprise__name")
+            .values_list("enterprise__name", flat=True)
+            .distinct()[:limit]
+        )
         return sorted({name for name in names if name})
     return [""] if queryset.exists() else []

@@ -6,6 +6,7 @@ from wizard.rendering import HOME_SLUG
 from wizard.selectors import held_profiles, public_page
 
 TEMPLATE = "wizard/page.html"
+HELD_PROFILES_SHOWN = 12
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -26,13 +27,16 @@ def _show(request: HttpRequest, slug: str) -> HttpResponse:
     # An anonymous visitor costs no query at all (no session, no user lookup) once cached.
     profiles = []
     if rendered["kind"] in ("home", "profiles") and request.user.is_authenticated:
-        profiles = held_profiles(request.user)
+        # One more than shown tells whether there are more (the page then links to the
+        # person's enterprises): the cost stays the same whatever their number.
+        profiles = held_profiles(request.user, limit=HELD_PROFILES_SHOWN + 1)
     return render(
         request,
         TEMPLATE,
         {
             "page": rendered,
-            "held_profiles": profiles,
+            "held_profiles": profiles[:HELD_PROFILES_SHOWN],
+            "more_held_profiles": len(profiles) > HELD_PROFILES_SHOWN,
             "help_slug": slug if slug != HOME_SLUG else None,
         },
     )

@@ -45,3 +45,29 @@ def test_person_without_profiles_sees_the_plain_page(client):
     client.force_login(UserFactory())
     html = client.get(reverse("wizard:home")).content.decode()
     assert "wizard-mine" not in html
+
+
+@pytest.mark.django_db
+def test_a_person_of_many_enterprises_sees_the_first_ones_and_a_link_to_all(client):
+    from wizard.views import HELD_PROFILES_SHOWN
+
+    person = UserFactory()
+    for i in range(HELD_PROFILES_SHOWN + 3):
+        DesignationFactory(enterprise=EnterpriseFactory(name=f"Ent {i:02d}"), person=person)
+    client.force_login(person)
+
+    html = client.get(reverse("wizard:page", kwargs={"slug": "profiles"})).content.decode()
+    mine = html.split('id="wizard-mine-title"')[1].split("</section>")[0]
+    assert "Ent 00" in mine and f"Ent {HELD_PROFILES_SHOWN - 1:02d}" in mine
+    assert f"Ent {HELD_PROFILES_SHOWN:02d}" not in mine
+    assert reverse("enterprises:mine") in mine
+
+
+@pytest.mark.django_db
+def test_a_person_of_few_enterprises_gets_no_link_to_more(client):
+    person = UserFactory()
+    DesignationFactory(enterprise=EnterpriseFactory(name="Only One"), person=person)
+    client.force_login(person)
+    html = client.get(reverse("wizard:page", kwargs={"slug": "profiles"})).content.decode()
+    mine = html.split('id="wizard-mine-title"')[1].split("</section>")[0]
+    assert "Only One" in mine and reverse("enterprises:mine") not in mine
