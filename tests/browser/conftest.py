@@ -133,15 +133,21 @@ def open_page(browser, live_server, csp_violations):
         context.close()
 
 
-def reauthenticate_if_asked(page, password: str = PASSWORD) -> bool:
-    """allauth asks for the password again before a sensitive action: type it, as a person
-    would. The suspended request resumes by itself afterwards."""
-    page.wait_for_load_state()
-    if "/accounts/reauthenticate/" not in page.url:
-        return False
+def reauthenticate(page, password: str = PASSWORD) -> None:
+    """allauth asks for the password again before a sensitive action (this fails if it does
+    not): type it, as a person would. The suspended request resumes by itself afterwards."""
+    page.wait_for_url("**/accounts/reauthenticate/**")
     page.locator("input[name=password]").fill(password)
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_load_state()
+
+
+def reauthenticate_if_asked(page, password: str = PASSWORD) -> bool:
+    """The same when the last reauthentication may still be recent enough (5 minutes)."""
+    page.wait_for_load_state()
+    if "/accounts/reauthenticate/" not in page.url:
+        return False
+    reauthenticate(page, password)
     return True
 
 
