@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from enterprises.importer import import_cbe
 from enterprises.models import Enterprise, Mandate
@@ -347,6 +347,13 @@ GOOD_MANDATE = ["0403.170.701", LUCIE, "Lucie", "Renard", "Gérante", "true", ""
 REGO = ["REGO", "", "", "1000", "Brussel", "Bruxelles", "Straat", "Rue", "1", "", "", ""]
 
 
+@pytest.fixture
+def english():
+    # The report is compared with the English source text.
+    with translation.override("en"):
+        yield
+
+
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [
@@ -461,6 +468,7 @@ REGO = ["REGO", "", "", "1000", "Brussel", "Bruxelles", "Straat", "Rue", "1", ""
         ),
     ],
 )
+@pytest.mark.usefixtures("english")
 def test_a_malformed_row_is_reported_and_nothing_is_written(tmp_path, overrides, expected):
     existing = EnterpriseFactory(name="Déjà là")
     before = snapshot()

@@ -124,6 +124,7 @@ def test_malformed_input_gives_a_clear_message_and_no_results(client, renard, ty
 
 
 def test_an_unknown_but_valid_number_finds_nothing(client, renard):
+    client.cookies["portal_language"] = "en"  # the assertions read the English source text
     response = client.get(URL, {"q": "0456.789.430"})
 
     assert names(response) == []
@@ -131,6 +132,7 @@ def test_an_unknown_but_valid_number_finds_nothing(client, renard):
 
 
 def test_results_are_paginated_by_25_and_links_keep_the_query(client):
+    client.cookies["portal_language"] = "en"  # the assertions read the English source text
     for index in range(30):
         EnterpriseFactory(name=f"Garage {index:02d} SRL")
 

@@ -123,7 +123,7 @@ def test_navigation_has_home_back_and_definitions(client):
     assert f'href="{reverse("wizard:page", kwargs={"slug": "rae"})}" class="wizard-back"' in html
     assert 'class="wizard-definitions"' in html
     assert html.count("<h1") == 1
-    assert 'aria-label="Wizard navigation"' in html
+    assert '<nav class="wizard-titlebar" aria-label="' in html
 
 
 @pytest.mark.django_db
