@@ -56,6 +56,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["enterprise", "-created_at"], name="portal_audit_ent_time"),
             models.Index(fields=["target_type", "target_id"], name="portal_audit_target"),
+            # A person's own history ("Mon profil eGov") reads events by actor.
+            models.Index(fields=["actor", "-created_at"], name="portal_audit_actor_time"),
         ]
 
     def __str__(self) -> str:
