@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_national_number
@@ -559,35 +559,35 @@ def batch_parse(*, actor, enterprise_quality, uploaded, message: str = "") -> In
         first, last, email, role_codes, until, nn = cells[: len(CSV_COLUMNS)]
         errors = []
         if not first or not last:
-            errors.append(_g("First and last name are required."))
+            errors.append(gettext("First and last name are required."))
         try:
             validate_email(email)
             email = email.lower()
         except ValidationError:
-            errors.append(_g("Invalid e-mail address."))
+            errors.append(gettext("Invalid e-mail address."))
         codes = [c.strip() for c in role_codes.split(";") if c.strip()]
         unknown = [c for c in codes if c not in roles_by_code]
         if not codes:
-            errors.append(_g("No role given."))
+            errors.append(gettext("No role given."))
         elif unknown:
             errors.append(
-                _g("Unknown role for this quality: %(codes)s") % {"codes": ", ".join(unknown)}
+                gettext("Unknown role for this quality: %(codes)s") % {"codes": ", ".join(unknown)}
             )
         end = None
         try:
             end = _parse_date(until)
             if end is not None and end < today:
-                errors.append(_g("The end date is in the past."))
+                errors.append(gettext("The end date is in the past."))
         except ValueError:
-            errors.append(_g("Invalid end date (use YYYY-MM-DD)."))
+            errors.append(gettext("Invalid end date (use YYYY-MM-DD)."))
         if nn:
             try:
                 nn = normalize_national_number(nn)
             except ValidationError:
-                errors.append(_g("Invalid national number."))
+                errors.append(gettext("Invalid national number."))
         key = f"{email}|{';'.join(sorted(codes))}"
         if email and key in seen:
-            errors.append(_g("Duplicate of an earlier row."))
+            errors.append(gettext("Duplicate of an earlier row."))
         seen.add(key)
         rows.append(
             {

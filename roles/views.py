@@ -10,7 +10,7 @@ from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -127,16 +127,16 @@ def attribution_export(request, eq_id: int):
     qs = selectors.attributions_for_manager(eq, params=form.params())
     writer = csv.writer(_Echo())
     header = [
-        _g("Last name"),
-        _g("First name"),
-        _g("National number"),
-        _g("E-mail"),
-        _g("Application"),
-        _g("Role"),
-        _g("Status"),
-        _g("Source"),
-        _g("Valid from"),
-        _g("Valid until"),
+        gettext("Last name"),
+        gettext("First name"),
+        gettext("National number"),
+        gettext("E-mail"),
+        gettext("Application"),
+        gettext("Role"),
+        gettext("Status"),
+        gettext("Source"),
+        gettext("Valid from"),
+        gettext("Valid until"),
     ]
 
     def rows():
