@@ -39,7 +39,7 @@ run: install compilemessages
 test: install-dev compilemessages
 	@if command -v npm >/dev/null && [ ! -d tests/browser/node_modules/axe-core ]; then \
 		npm ci --prefix tests/browser --no-audit --no-fund >/dev/null || true; fi
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=portal.settings_test $(PY) -m pytest $(PYTEST_ARGS)
 
 ## make serve — the production processes on one machine (gunicorn, worker, beat).
 serve: install compilemessages
