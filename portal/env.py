@@ -65,9 +65,7 @@ def env_list(name: str, default: list[str] | object = _MISSING) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def env_url(
-    name: str, default: object = _MISSING, *, schemes: tuple[str, ...]
-) -> str | None:
+def env_url(name: str, default: object = _MISSING, *, schemes: tuple[str, ...]) -> str | None:
     value = _raw(name, default)
     if value is None or value == "":
         return None

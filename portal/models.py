@@ -63,12 +63,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
 
-    @property
-    def action_label(self):
-        from portal.audit_labels import action_label
-
-        return action_label(self.action)
-
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError("Audit events are append-only.")
@@ -76,6 +70,12 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events are append-only.")
+
+    @property
+    def action_label(self):
+        from portal.audit_labels import action_label
+
+        return action_label(self.action)
 
 
 class OutboxMessage(models.Model):

@@ -29,9 +29,7 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 accounts.extend(module.load(password=DEMO_PASSWORD, stdout=self.stdout) or [])
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
         width = max((len(email) for email, _ in accounts), default=0)
         for email, profile in accounts:
             self.stdout.write(f"  {email.ljust(width)}  {profile}")
