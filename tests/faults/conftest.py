@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from kombu import pools as kombu_pools
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -121,6 +122,9 @@ def broker(redis_server, monkeypatch):
     from portal.celery import app
 
     def reset_pools():
+        # kombu keeps producer pools in a global registry keyed by broker URL: clear it too,
+        # or later publishes reuse a pool bound to the connections closed here.
+        kombu_pools.reset()
         app._pool = None
         with contextlib.suppress(KeyError):
             app.__dict__["amqp"]._producer_pool = None
