@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from accounts.signals import end_sessions_at_deactivation
+
+        pre_save.connect(
+            end_sessions_at_deactivation,
+            sender=self.get_model("User"),
+            dispatch_uid="accounts.end_sessions_at_deactivation",
+        )

@@ -3,8 +3,9 @@ from unittest import mock
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from portal.audit_labels import action_label
 from portal.models import AuditEvent
 from roles import selectors, services
 from roles.models import EmailChange, RoleAttribution
@@ -75,8 +76,13 @@ def test_the_manager_ends_and_access_is_lost_on_the_next_request(
     assert attribution.ended_by == gl
     assert not selectors.has_role(person, enterprise=eq.enterprise, role_code=dimona.code)
     assert mailoutbox[-1].to == [person.email]
+    with translation.override("fr"):
+        revoked, attributed = (
+            str(action_label("role.revoked")),
+            str(action_label("role.attributed")),
+        )
     history = client.get(url).content.decode()
-    assert "role.revoked" in history and "role.attributed" in history
+    assert revoked in history and attributed in history
 
 
 def test_the_holder_deactivates_after_confirmation_and_managers_are_told(
