@@ -75,3 +75,19 @@ def test_oidc_provider_needs_its_client_credentials():
         OIDC_CLIENT_SECRET="secret",
     )
     assert ok.returncode == 0, ok.stderr
+
+
+def test_production_settings_pass_the_deploy_check_without_a_warning():
+    # Only what production sets: the test settings put their own values in os.environ.
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **GOOD}
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
