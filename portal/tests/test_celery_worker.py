@@ -47,6 +47,7 @@ def worker():
     process.wait(timeout=20)
 
 
+@pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")
 def test_a_task_goes_through_redis_to_a_worker_and_back(worker):
     token = uuid.uuid4().hex
     app.send_task("portal.ping", args=[token], queue=worker)
