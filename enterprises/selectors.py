@@ -39,29 +39,6 @@ def header_enterprises(user, limit: int = HEADER_ENTERPRISES) -> list[dict]:
     return list(by_enterprise.values())[:limit]
 
 
-def search_enterprises(query: str, *, limit: int = 50):
-    """Public BCE search: by number in any common writing, or by part of a name."""
-    from enterprises.numbers import looks_like_number, normalize_enterprise_number
-
-    query = (query or "").strip()
-    if not query:
-        return Enterprise.objects.none()
-    qs = Enterprise.objects.select_related("registration")
-    if looks_like_number(query):
-        try:
-            return qs.filter(number=normalize_enterprise_number(query))
-        except Exception:
-            return qs.none()
-    return qs.filter(
-        Q(name__icontains=query)
-        | Q(abbreviation__icontains=query)
-        | Q(commercial_name__icontains=query)
-    ).order_by("name")[:limit]
-
-
-# --- The chain ---------------------------------------------------------------------------------
-
-
 def my_enterprises_queryset(user):
     """The enterprises of "My enterprises", by name, to paginate: where the person is LR
     (signing mandate), holds an active designation or is offered one.

@@ -35,27 +35,11 @@ from enterprises.selectors import (
     chain_history,
     my_enterprises,
     my_enterprises_queryset,
-    search_enterprises,
 )
 from enterprises.svg import chain_svg
 from portal.permissions import Refused
 
 sensitive = reauthentication_required(allow_get=True)
-
-
-def search(request):
-    query = request.GET.get("q", "")
-    results = search_enterprises(query) if query else None
-    return render(
-        request,
-        "enterprises/search.html",
-        {"query": query, "results": results, "help_slug": "lr-register"},
-    )
-
-
-def placeholder(request, **kwargs):
-    # Still used by other apps' URLconfs until their own views exist.
-    return render(request, "portal/home.html")
 
 
 def _errors(error: ValidationError) -> list[str]:
