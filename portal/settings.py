@@ -27,8 +27,15 @@ if DEBUG:
     SECRET_KEY = env_str("SECRET_KEY", "development-only-not-secret-" + "x" * 40)
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 else:
-    # Production has no default secret and no default host: a missing one stops the process.
-    SECRET_KEY = env_str("SECRET_KEY")
+    # Production has no default secret and no default host: a missing one stops the process,
+    # with a hint for a developer who simply forgot the embedded default's switch.
+    try:
+        SECRET_KEY = env_str("SECRET_KEY")
+    except EnvError as error:
+        raise EnvError(
+            f"{error} (DEBUG is off, so production settings apply; "
+            "for the embedded development default set DEBUG=true)"
+        ) from None
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise EnvError("SECRET_KEY must be at least 50 characters with at least 5 distinct ones.")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
