@@ -4,6 +4,7 @@ Services call `audit()` inside their transaction, so the event exists if and onl
 state change does. The acting request's IP comes from the request context (middleware).
 """
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import models
@@ -19,16 +20,9 @@ def _label(user) -> str:
     return f"{full} <{user.email}>" if full else user.email
 
 
-def audit(
-    *,
-    actor,
-    action: str,
-    enterprise=None,
-    target: models.Model | None = None,
-    details: dict[str, Any] | None = None,
-) -> AuditEvent:
+def _event(*, actor, action, enterprise, target, details) -> AuditEvent:
     actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor,
         actor_label=_label(actor),
         action=action,
@@ -38,4 +32,43 @@ def audit(
         target_label=str(target)[:255] if target is not None else "",
         details=details or {},
         ip_address=current_ip(),
+    )
+
+
+def audit(
+    *,
+    actor,
+    action: str,
+    enterprise=None,
+    target: models.Model | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    event = _event(
+        actor=actor, action=action, enterprise=enterprise, target=target, details=details
+    )
+    event.save()
+    return event
+
+
+def audit_each(
+    *,
+    actor,
+    action: str,
+    targets: Iterable[models.Model],
+    enterprise: Callable[[models.Model], Any],
+    details: Callable[[models.Model], dict[str, Any] | None] = lambda target: None,
+) -> list[AuditEvent]:
+    """One event per target, written in one INSERT (bulk work such as a delivery chunk)."""
+    return AuditEvent.objects.bulk_create(
+        [
+            _event(
+                actor=actor,
+                action=action,
+                enterprise=enterprise(target),
+                target=target,
+                details=details(target),
+            )
+            for target in targets
+        ],
+        batch_size=500,
     )

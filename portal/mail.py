@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -31,10 +31,10 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def send_templated_mail(
+def templated_mail(
     *, template: str, to: str, language: str | None, context: dict, reply_to: str | None = None
-) -> None:
-    """Render `<template>_subject.txt`, `.txt` and `.html` in `language` and send them.
+) -> EmailMultiAlternatives:
+    """Render `<template>_subject.txt`, `.txt` and `.html` in `language` into one message.
 
     Header injection is impossible by construction: the subject is flattened to one line,
     and Django's mail refuses newlines in addresses (BadHeaderError).
@@ -52,4 +52,9 @@ def send_templated_mail(
         reply_to=[reply_to] if reply_to else None,
     )
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
+
+
+def send_templated_mail(**kwargs) -> None:
+    """Render (see `templated_mail`) and send one message on its own connection."""
+    mailers.default.send_messages([templated_mail(**kwargs)])

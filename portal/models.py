@@ -88,6 +88,8 @@ class OutboxMessage(models.Model):
 
     task_name = models.CharField(max_length=200)
     args = models.JSONField(default=list)
+    # Not before this time (a retry's backoff): handed to the broker as the task's ETA.
+    eta = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)

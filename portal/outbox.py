@@ -18,8 +18,10 @@ from portal.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task, *args) -> OutboxMessage:
-    message = OutboxMessage.objects.create(task_name=task.name, args=list(args))
+def enqueue(task, *args, countdown: float | None = None) -> OutboxMessage:
+    """Record `task(*args)` for the broker; `countdown` seconds delays it (a retry's backoff)."""
+    eta = timezone.now() + timedelta(seconds=countdown) if countdown else None
+    message = OutboxMessage.objects.create(task_name=task.name, args=list(args), eta=eta)
     transaction.on_commit(lambda: publish(message.pk))
     return message
 
@@ -38,14 +40,15 @@ def publish(message_id: int) -> bool:
     if message is None:
         return True
     if tasks_run_in_process():
-        # Embedded default: no broker, the task runs here and now. Its own failures are
-        # recorded by the task (e.g. "delivery failed"), never raised into the request.
+        # Embedded default: no broker, the task runs here and now (an ETA too: there is no
+        # one to wait for it). Its own failures are recorded by the task (e.g. "delivery
+        # failed"), never raised into the request.
         result = app.tasks[message.task_name].apply(args=message.args, throw=False)
         if result.failed():
             logger.error("Task %s%s failed: %s", message.task_name, message.args, result.result)
     else:
         try:
-            app.send_task(message.task_name, args=message.args)
+            app.send_task(message.task_name, args=message.args, eta=message.eta)
         except Exception as exc:  # the broker is down: keep the row for the sweeper
             logger.warning("Outbox %s not published yet: %s", message.pk, exc)
             OutboxMessage.objects.filter(pk=message.pk).update(

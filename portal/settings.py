@@ -156,6 +156,10 @@ TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 5, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "portal.outbox_sweep", "schedule": 30.0},
     "roles-expire-due": {"task": "roles.expire_due", "schedule": 300.0},
+    "roles-resume-stalled-deliveries": {
+        "task": "roles.resume_stalled_deliveries",
+        "schedule": 120.0,
+    },
     "roles-send-reminders": {"task": "roles.send_reminders", "schedule": 3600.0},
     "enterprises-expire-designation-links": {
         "task": "enterprises.expire_designation_links",

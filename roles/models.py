@@ -273,6 +273,7 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(
             status__in=[
                 Invitation.Status.QUEUED,
+                Invitation.Status.SENDING,
                 Invitation.Status.SENT,
                 Invitation.Status.FAILED,
             ]
@@ -282,6 +283,7 @@ class InvitationQuerySet(models.QuerySet):
 class Invitation(TimeStamped):
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         ACCEPTED = "accepted", _("accepted")
         DECLINED = "declined", _("declined")
@@ -317,6 +319,11 @@ class Invitation(TimeStamped):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("delivery attempts"), default=0)
     last_error = models.TextField(_("last delivery error"), blank=True)
+    # The delivery lease (roles/delivery.py): the Celery task id that holds the invitation
+    # while it is `sending`, and the time after which a delivery that has not moved on
+    # (its worker died with its message, Redis lost its queue) is taken over by the sweeper.
+    claimed_by = models.CharField(max_length=64, blank=True, editable=False)
+    resume_after = models.DateTimeField(null=True, blank=True, editable=False)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -338,6 +345,11 @@ class Invitation(TimeStamped):
         indexes = [
             models.Index(fields=["enterprise_quality", "status"], name="roles_inv_eq_status"),
             models.Index(fields=["batch", "status"], name="roles_inv_batch_status"),
+            models.Index(
+                fields=["resume_after"],
+                name="roles_inv_in_delivery",
+                condition=Q(status__in=["queued", "sending"]),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -369,7 +381,13 @@ class Invitation(TimeStamped):
 
     @property
     def can_be_revoked(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.SENT, self.Status.FAILED}
+        # A `sending` invitation can be revoked too: its link then opens on the "revoked" page.
+        return self.status in {
+            self.Status.QUEUED,
+            self.Status.SENDING,
+            self.Status.SENT,
+            self.Status.FAILED,
+        }
 
 
 class AccessLink(TimeStamped):

@@ -9,7 +9,7 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core import signing
@@ -18,15 +18,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_national_number
 from portal.audit import audit
-from portal.mail import absolute_url, send_templated_mail
 from portal.outbox import enqueue
+from roles import delivery
 from roles.models import (
     AccessLink,
     AccessRequest,
@@ -40,7 +39,6 @@ from roles.models import (
 )
 
 EMAIL_CHANGE_SALT = "roles.email-change"
-CHUNK_SIZE = 200
 
 
 class RoleError(Exception):
@@ -323,7 +321,6 @@ def invitations_create(
     message: str = "",
     language: str = "fr",
 ) -> list[Invitation]:
-    from roles import tasks
 
     _check_roles_in_scope(enterprise_quality, roles)
     _check_end_date(valid_until)
@@ -346,6 +343,7 @@ def invitations_create(
                 language=invitee.language or _language_for(invitee.email, language),
                 message=message,
                 valid_until=valid_until,
+                resume_after=timezone.now() + delivery.STALLED_AFTER,
             )
             invitation.full_clean(exclude=["token_hash"])
             invitation.save()
@@ -357,14 +355,13 @@ def invitations_create(
                 target=invitation,
                 details={"roles": [r.code for r in roles], "email": invitee.email},
             )
-            enqueue(tasks.send_invitation, invitation.pk)
             created.append(invitation)
+        delivery.enqueue_delivery([invitation.pk for invitation in created])
     return created
 
 
 def invitation_resend(*, actor, invitation: Invitation) -> None:
     """Queue a new link (the token rotates when it is sent: the old link stops working)."""
-    from roles import tasks
 
     if not invitation.can_be_resent:
         raise RoleError(_("This invitation can no longer be resent."))
@@ -377,6 +374,7 @@ def invitation_resend(*, actor, invitation: Invitation) -> None:
             attempts=0,
             last_error="",
             expires_at=None,
+            resume_after=timezone.now() + delivery.STALLED_AFTER,
             updated_at=timezone.now(),
         )
         if not changed:
@@ -387,7 +385,7 @@ def invitation_resend(*, actor, invitation: Invitation) -> None:
             enterprise=invitation.enterprise,
             target=invitation,
         )
-        enqueue(tasks.send_invitation, invitation.pk)
+        delivery.enqueue_delivery([invitation.pk])
 
 
 def _resendable(status) -> bool:
@@ -403,8 +401,18 @@ def invitation_revoke(*, actor, invitation: Invitation) -> None:
     with transaction.atomic():
         changed = Invitation.objects.filter(
             pk=invitation.pk,
-            status__in=[Invitation.Status.QUEUED, Invitation.Status.SENT, Invitation.Status.FAILED],
-        ).update(status=Invitation.Status.REVOKED, updated_at=timezone.now())
+            status__in=[
+                Invitation.Status.QUEUED,
+                Invitation.Status.SENDING,
+                Invitation.Status.SENT,
+                Invitation.Status.FAILED,
+            ],
+        ).update(
+            status=Invitation.Status.REVOKED,
+            claimed_by="",
+            resume_after=None,
+            updated_at=timezone.now(),
+        )
         if not changed:
             raise RoleError(_("This invitation can no longer be revoked."))
         audit(
@@ -626,7 +634,6 @@ def batch_parse(*, actor, enterprise_quality, uploaded, message: str = "") -> In
 
 def batch_confirm(*, actor, batch: InvitationBatch) -> int:
     """Create the valid rows' invitations in bulk; one outbox message per chunk."""
-    from roles import tasks
 
     valid = [r for r in batch.rows if not r["errors"]]
     if not valid:
@@ -639,6 +646,7 @@ def batch_confirm(*, actor, batch: InvitationBatch) -> int:
         ).update(status=InvitationBatch.Status.CONFIRMED, confirmed_at=timezone.now())
         if not claimed:
             raise RoleError(_("This batch was already sent."))
+        resume_after = timezone.now() + delivery.STALLED_AFTER
         invitations = Invitation.objects.bulk_create(
             [
                 Invitation(
@@ -653,6 +661,7 @@ def batch_confirm(*, actor, batch: InvitationBatch) -> int:
                     message=batch.message,
                     valid_until=date.fromisoformat(r["valid_until"]) if r["valid_until"] else None,
                     batch=batch,
+                    resume_after=resume_after,
                 )
                 for r in valid
             ],
@@ -676,9 +685,7 @@ def batch_confirm(*, actor, batch: InvitationBatch) -> int:
             target=batch,
             details={"invitations": len(invitations)},
         )
-        ids = [inv.pk for inv in invitations]
-        for start in range(0, len(ids), CHUNK_SIZE):
-            enqueue(tasks.send_invitation_chunk, *ids[start : start + CHUNK_SIZE])
+        delivery.enqueue_delivery([inv.pk for inv in invitations])
     return len(invitations)
 
 
@@ -692,7 +699,8 @@ def batch_progress(batch: InvitationBatch) -> dict:
         .values_list("status", "n")
     )
     total = sum(counts.values())
-    queued = counts.get(Invitation.Status.QUEUED, 0)
+    # Invitations being sent right now are still waiting, as far as the progress bar goes.
+    queued = counts.get(Invitation.Status.QUEUED, 0) + counts.get(Invitation.Status.SENDING, 0)
     failed = counts.get(Invitation.Status.FAILED, 0)
     return {
         "total": total,
@@ -969,73 +977,3 @@ def managers_of(enterprise_quality) -> list:
         enterprise_quality, only_with_perms_in=["manage_roles"], with_superusers=False
     )
     return [u for u in users if u.is_active]
-
-
-def invitation_deliver(invitation_id: int) -> bool:
-    """Send one invitation if it is still queued. False when there was nothing to do.
-
-    The guarded update (status queued, previous hash) is the claim: a duplicate task or a
-    concurrent worker finds the hash changed and does nothing. The token is generated
-    here, at send time, and only its hash is stored.
-    """
-    invitation = (
-        Invitation.objects.filter(pk=invitation_id, status=Invitation.Status.QUEUED)
-        .select_related("enterprise", "enterprise_quality__quality", "invited_by")
-        .first()
-    )
-    if invitation is None:
-        return False
-    raw = secrets.token_urlsafe(32)  # 256 random bits
-    expires_at = timezone.now() + timedelta(days=settings.INVITATION_LINK_DAYS)
-    claimed = Invitation.objects.filter(
-        pk=invitation.pk, status=Invitation.Status.QUEUED, token_hash=invitation.token_hash
-    ).update(
-        token_hash=hash_token(raw),
-        expires_at=expires_at,
-        attempts=F("attempts") + 1,
-        updated_at=timezone.now(),
-    )
-    if not claimed:
-        return False
-    send_templated_mail(
-        template="emails/invitation",
-        to=invitation.email,
-        language=invitation.language,
-        context={
-            "invitation": invitation,
-            "roles": list(invitation.roles.select_related("application")),
-            "url": absolute_url(reverse("roles:invitation", args=[raw])),
-            "expires_at": expires_at,
-        },
-        reply_to=invitation.invited_by.email,
-    )
-    with transaction.atomic():
-        if Invitation.objects.filter(
-            pk=invitation.pk, status=Invitation.Status.QUEUED, token_hash=hash_token(raw)
-        ).update(status=Invitation.Status.SENT, sent_at=timezone.now(), last_error=""):
-            audit(
-                actor=None,
-                action="invitation.sent",
-                enterprise=invitation.enterprise,
-                target=invitation,
-            )
-    return True
-
-
-def invitation_record_failure(invitation_id: int, *, error: str, final: bool) -> None:
-    with transaction.atomic():
-        updates = {"last_error": error[:1000], "updated_at": timezone.now()}
-        if final:
-            updates["status"] = Invitation.Status.FAILED
-        changed = Invitation.objects.filter(
-            pk=invitation_id, status=Invitation.Status.QUEUED
-        ).update(**updates)
-        if changed and final:
-            invitation = Invitation.objects.select_related("enterprise").get(pk=invitation_id)
-            audit(
-                actor=None,
-                action="invitation.failed",
-                enterprise=invitation.enterprise,
-                target=invitation,
-                details={"error": error[:500]},
-            )

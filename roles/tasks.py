@@ -1,8 +1,8 @@
 """Celery tasks of the roles app. They take ids only and are idempotent.
 
-Invitation sending is guarded by a state change in the database (see
-`services.invitation_deliver`); notifications read addresses when they run and retry on
-SMTP errors with backoff.
+Invitation sending is guarded by a leased state change in the database (see
+roles/delivery.py); notifications read addresses when they run and retry on SMTP errors
+with backoff.
 """
 
 import logging
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from portal.mail import absolute_url, send_templated_mail
-from roles import services
+from roles import delivery, services
 from roles.models import AccessRequest, EmailChange, Invitation, RoleAttribution
 
 logger = logging.getLogger(__name__)
@@ -54,20 +54,21 @@ def _with_retries(task, deliver, on_error=None):
             attempt += 1
 
 
-@shared_task(bind=True, name="roles.send_invitation", **RETRY)
-def send_invitation(self, invitation_id: int) -> bool:
-    def record(exc, final):
-        services.invitation_record_failure(invitation_id, error=repr(exc), final=final)
+@shared_task(bind=True, name="roles.send_invitations")
+def send_invitations(self, *invitation_ids: int) -> int:
+    """Deliver a chunk of invitations (see roles/delivery.py); returns how many were sent.
 
-    return bool(_with_retries(self, lambda: services.invitation_deliver(invitation_id), record))
+    Retries are not Celery retries: each invitation that failed is queued again by the
+    delivery itself, with its own attempt count and backoff, in the transaction that
+    records the failure.
+    """
+    outcome = delivery.deliver(list(invitation_ids), claim=self.request.id)
+    return len(outcome.sent)
 
 
-@shared_task(name="roles.send_invitation_chunk")
-def send_invitation_chunk(*invitation_ids: int) -> int:
-    """Fan a bulk chunk out to one task per invitation (each with its own retries)."""
-    for invitation_id in invitation_ids:
-        send_invitation.apply_async((invitation_id,))
-    return len(invitation_ids)
+@shared_task(name="roles.resume_stalled_deliveries")
+def resume_stalled_deliveries() -> int:
+    return delivery.resume_stalled()
 
 
 def _attribution(attribution_id: int) -> RoleAttribution | None:

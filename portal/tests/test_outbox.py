@@ -48,5 +48,17 @@ def test_a_broker_outage_keeps_the_message_for_the_sweeper(django_capture_on_com
     ):
         assert outbox.sweep() == 1  # broker back: published exactly once
         assert outbox.sweep() == 0
-    send_task.assert_called_once_with("portal.tests.record", args=[8])
+    send_task.assert_called_once_with("portal.tests.record", args=[8], eta=None)
     assert OutboxMessage.objects.get(pk=message.pk).enqueued_at is not None
+
+
+def test_a_delayed_message_reaches_the_broker_with_its_eta(django_capture_on_commit_callbacks):
+    with (
+        mock.patch.object(outbox, "tasks_run_in_process", return_value=False),
+        mock.patch.object(app, "send_task") as send_task,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        message = outbox.enqueue(record, 9, countdown=30)
+    eta = send_task.call_args.kwargs["eta"]
+    assert eta == message.eta
+    assert 29 <= (eta - message.created_at).total_seconds() <= 31

@@ -93,4 +93,4 @@ def test_ten_thousand_rows(gl, eq, django_capture_on_commit_callbacks, mailoutbo
     assert count == 10000
     assert Invitation.objects.filter(batch=batch, status="queued").count() == 10000
     assert Invitation.roles.through.objects.filter(invitation__batch=batch).count() == 10000
-    assert OutboxMessage.objects.filter(task_name="roles.send_invitation_chunk").count() == 50
+    assert OutboxMessage.objects.filter(task_name="roles.send_invitations").count() == 50

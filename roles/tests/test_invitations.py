@@ -1,4 +1,3 @@
-import smtplib
 import threading
 from datetime import timedelta
 from unittest import mock
@@ -197,57 +196,6 @@ def test_the_national_number_must_match(
     client.force_login(invitee)
     client.post(url, {"action": "accept"})
     assert RoleAttribution.objects.get().person == invitee
-
-
-def test_delivery_is_idempotent(gl, eq, dimona, mailoutbox, django_capture_on_commit_callbacks):
-    invitation = invite(django_capture_on_commit_callbacks, actor=gl, eq=eq, roles=[dimona])
-    from roles.tasks import send_invitation
-
-    assert send_invitation.apply(args=[invitation.pk]).result is False
-    assert len(mailoutbox) == 1
-
-
-def test_smtp_errors_are_retried_then_marked_failed_and_resendable(
-    client, gl, eq, dimona, mailoutbox, django_capture_on_commit_callbacks
-):
-    with mock.patch(
-        "roles.services.send_templated_mail", side_effect=smtplib.SMTPServerDisconnected("down")
-    ) as send:
-        invitation = invite(django_capture_on_commit_callbacks, actor=gl, eq=eq, roles=[dimona])
-    assert send.call_count == 6  # first try + 5 retries
-    assert invitation.status == Invitation.Status.FAILED
-    assert invitation.attempts == 6
-    assert "down" in invitation.last_error
-    assert AuditEvent.objects.filter(action="invitation.failed").count() == 1
-    client.force_login(gl)
-    page = client.get(reverse("roles:invitations", args=[eq.pk])).content.decode()
-    assert 'value="resend"' in page
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("roles:invitation_action", args=[eq.pk, invitation.pk]), {"action": "resend"}
-        )
-    invitation.refresh_from_db()
-    assert invitation.status == Invitation.Status.SENT
-    assert len(mailoutbox) == 1
-
-
-def test_a_transient_smtp_error_is_retried(
-    gl, eq, dimona, mailoutbox, django_capture_on_commit_callbacks
-):
-    from portal.mail import send_templated_mail as real
-
-    calls = []
-
-    def flaky(**kwargs):
-        calls.append(1)
-        if len(calls) == 1:
-            raise smtplib.SMTPException("try again")
-        return real(**kwargs)
-
-    with mock.patch("roles.services.send_templated_mail", side_effect=flaky):
-        invitation = invite(django_capture_on_commit_callbacks, actor=gl, eq=eq, roles=[dimona])
-    assert invitation.status == Invitation.Status.SENT
-    assert len(mailoutbox) == 1
 
 
 def test_concurrent_double_acceptance_gives_one_attribution(

@@ -60,12 +60,12 @@ def test_invitations_sent_while_redis_is_down_are_delivered_once_it_is_back(
         assert elapsed < 3, f"a request took {elapsed:.1f} s while the broker was down"
 
     pending = OutboxMessage.objects.filter(enqueued_at__isnull=True)
-    assert pending.count() == 6
+    assert pending.count() == 3  # one delivery task per form, for its two invitees
     assert all(message.attempts == 1 and message.last_error for message in pending)
     assert Invitation.objects.filter(status=Invitation.Status.QUEUED).count() == 6
 
     broker.start()  # same port, empty: whatever was not in the outbox would be lost
-    assert outbox.sweep() == 6
+    assert outbox.sweep() == 3
     wait_until(lambda: sent_count() == 6, 60, message="not every invitation was delivered")
     assert smtp.recipients() == sorted(emails)  # each exactly once
     assert outbox.sweep() == 0
@@ -87,18 +87,23 @@ def test_a_worker_killed_mid_send_delivers_every_invitation_exactly_once(
 
     assert smtp.receiving.wait(30), worker.output()
     [victim_pid] = worker.children()
-    in_flight = Invitation.objects.get(attempts=1, status=Invitation.Status.QUEUED)
+    # The chunk is leased to the task while the first message is in the SMTP conversation.
+    leased = Invitation.objects.filter(attempts=1, status=Invitation.Status.SENDING)
+    assert leased.count() == 3
+    assert len(set(leased.values_list("claimed_by", flat=True))) == 1
     os.kill(victim_pid, signal.SIGKILL)
 
     # Late acks + reject_on_worker_lost: the message goes back to the queue, a new pool
-    # process starts and runs it again; the guarded claim lets it send exactly once.
+    # process starts and runs it again; with the same task id it takes its own lease over
+    # at once and sends each invitation exactly once.
     wait_until(lambda: sent_count() == 3, 60, message=worker.output())
     wait_until(lambda: victim_pid not in worker.children(), 10)
     assert worker.children(), "the worker did not start a new pool process"
     assert smtp.recipients() == sorted(emails)
-    in_flight.refresh_from_db()
-    assert in_flight.status == Invitation.Status.SENT
-    assert in_flight.attempts == 2  # the killed attempt, then the one that delivered
+    for invitation in Invitation.objects.all():
+        assert invitation.status == Invitation.Status.SENT
+        assert invitation.attempts == 2  # the killed attempt, then the one that delivered
+        assert (invitation.claimed_by, invitation.resume_after) == ("", None)
     assert AuditEvent.objects.filter(action="invitation.sent").count() == 3
     assert "SIGKILL" in worker.output() or "signal 9" in worker.output()
 
@@ -116,7 +121,7 @@ def test_a_whole_worker_killed_mid_send_leaves_the_invitation_to_the_next_worker
     emails = ["farid@example.test", "greta@example.test"]
     invite(gl, eq, role, *emails)
     assert smtp.receiving.wait(30), first.output()
-    in_flight = Invitation.objects.get(attempts=1, status=Invitation.Status.QUEUED)
+    assert Invitation.objects.filter(attempts=1, status=Invitation.Status.SENDING).count() == 2
     first.kill()
     time.sleep(smtp.slow_seconds + 0.5)  # the server's answer finds the client gone
     assert smtp.delivered == []
@@ -124,8 +129,7 @@ def test_a_whole_worker_killed_mid_send_leaves_the_invitation_to_the_next_worker
     second = start_worker(visibility_timeout=3)
     wait_until(lambda: sent_count() == 2, 60, message=second.output())
     assert smtp.recipients() == sorted(emails)
-    in_flight.refresh_from_db()
-    assert in_flight.attempts == 2
+    assert list(Invitation.objects.values_list("attempts", flat=True)) == [2, 2]
     assert AuditEvent.objects.filter(action="invitation.sent").count() == 2
 
 
@@ -182,12 +186,12 @@ def test_the_same_task_queued_three_times_sends_one_email_and_one_audit_event(
     gl, eq, role = gl_quality
     [invitation] = invite(gl, eq, role, "emile@example.test")  # published once, on commit
     for _ in range(2):
-        app.send_task("roles.send_invitation", args=[invitation.pk])
+        app.send_task("roles.send_invitations", args=[invitation.pk])
     # All three copies wait in Redis before any worker runs.
     worker = start_worker()
 
     def finished() -> int:
-        return len(re.findall(r"roles\.send_invitation\[[^\]]+\] succeeded", worker.output()))
+        return len(re.findall(r"roles\.send_invitations\[[^\]]+\] succeeded", worker.output()))
 
     wait_until(lambda: finished() == 3, 60, message=worker.output())
     assert smtp.recipients() == ["emile@example.test"]
