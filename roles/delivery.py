@@ -106,29 +106,26 @@ def _claim(invitation_ids: list[int], claim: str) -> list[tuple[Invitation, str]
             )
             .order_by("pk")
         )
+        lease = {
+            "status": Invitation.Status.SENDING,
+            "claimed_by": claim,
+            "resume_after": now + LEASE,
+            "expires_at": now + timedelta(days=settings.INVITATION_LINK_DAYS),
+            "updated_at": now,
+        }
         claimed = []
         for invitation in invitations:
             raw = secrets.token_urlsafe(32)  # 256 random bits; only the hash is kept
             invitation.token_hash = hash_token(raw)
-            invitation.expires_at = now + timedelta(days=settings.INVITATION_LINK_DAYS)
-            invitation.status = Invitation.Status.SENDING
-            invitation.claimed_by = claim
-            invitation.resume_after = now + LEASE
             invitation.attempts += 1
-            invitation.updated_at = now
+            for name, value in lease.items():
+                setattr(invitation, name, value)
             claimed.append((invitation, raw))
-        Invitation.objects.bulk_update(
-            invitations,
-            [
-                "token_hash",
-                "expires_at",
-                "status",
-                "claimed_by",
-                "resume_after",
-                "attempts",
-                "updated_at",
-            ],
+        # What all rows share in one UPDATE; only the hashes differ row by row.
+        Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
+            attempts=F("attempts") + 1, **lease
         )
+        Invitation.objects.bulk_update(invitations, ["token_hash"])
     return claimed
 
 
