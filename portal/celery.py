@@ -48,3 +48,8 @@ app.conf.update(
     timezone="Europe/Brussels",
 )
 app.autodiscover_tasks()
+
+# How long a task's claim on a row (a delivery lease) holds: past the hard time limit the
+# run that holds it is dead, since Redis never redelivers a running task (visibility
+# timeout) and the time limit kills it first.
+LEASE_SECONDS = app.conf.task_time_limit + 30

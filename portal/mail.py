@@ -6,11 +6,13 @@ database when the task runs).
 """
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -58,3 +60,39 @@ def templated_mail(
 def send_templated_mail(**kwargs) -> None:
     """Render (see `templated_mail`) and send one message on its own connection."""
     mailers.default.send_messages([templated_mail(**kwargs)])
+
+
+def send_once(*, key: str, claim: str, **mail) -> bool:
+    """Send a templated mail (see `templated_mail`) unless this notice already went out.
+
+    `key` names the notice (task, ids, recipient); `claim` is the sending run's Celery task
+    id. Claim, send, stamp: a duplicate task finds the notice sent, or leased by a live run
+    that will send it, and returns False. The same task id takes its own lease over: Celery
+    hands a message out again only when its run died (see portal/celery.py), so a notice
+    whose sender died is sent by that message's next run. An SMTP error leaves the notice
+    unsent for the retry.
+    """
+    from portal.celery import LEASE_SECONDS
+    from portal.models import SentNotice
+
+    now = timezone.now()
+    with transaction.atomic():
+        notice, created = SentNotice.objects.select_for_update().get_or_create(
+            key=key[:255],
+            defaults={"claimed_by": claim, "lease_until": now + timedelta(seconds=LEASE_SECONDS)},
+        )
+        if not created:
+            if notice.sent_at is not None:
+                return False
+            if notice.claimed_by != claim and notice.lease_until and notice.lease_until > now:
+                return False
+            notice.claimed_by = claim
+            notice.lease_until = now + timedelta(seconds=LEASE_SECONDS)
+            notice.save(update_fields=["claimed_by", "lease_until"])
+    try:
+        send_templated_mail(**mail)
+    except BaseException:
+        SentNotice.objects.filter(pk=notice.pk, claimed_by=claim).update(lease_until=None)
+        raise
+    SentNotice.objects.filter(pk=notice.pk).update(sent_at=timezone.now(), lease_until=None)
+    return True

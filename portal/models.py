@@ -108,3 +108,25 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name}{tuple(self.args)}"
+
+
+class SentNotice(models.Model):
+    """The ledger that lets a notification e-mail go out once (portal.mail.send_once).
+
+    One row per notice and recipient, keyed by the task, its ids and the address. A run
+    claims the row (a lease held by its Celery task id), sends, then stamps `sent_at`; a
+    duplicate of the task finds it sent, or leased by a live run, and sends nothing.
+    """
+
+    key = models.CharField(max_length=255, unique=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("sent notice")
+        verbose_name_plural = _("sent notices")
+
+    def __str__(self) -> str:
+        return self.key

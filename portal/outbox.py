@@ -71,3 +71,17 @@ def sweep(older_than_seconds: int = 0, limit: int = 1000) -> int:
             break  # broker still down; the next sweep tries again
         sent += 1
     return sent
+
+
+def prune(older_than_days: int = 30) -> int:
+    """Forget what was delivered long ago: published outbox messages and sent notices.
+
+    A duplicate of a task arrives within minutes (a republish, a redelivery), never a month
+    later, so the ledgers need not keep more; the audit trail keeps what happened.
+    """
+    from portal.models import SentNotice
+
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    published, _ = OutboxMessage.objects.filter(enqueued_at__lt=cutoff).delete()
+    notices, _ = SentNotice.objects.filter(sent_at__lt=cutoff).delete()
+    return published + notices

@@ -155,6 +155,7 @@ TASK_RETRY_JITTER = env_bool("TASK_RETRY_JITTER", True)
 TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 5, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "portal.outbox_sweep", "schedule": 30.0},
+    "prune-ledgers": {"task": "portal.prune_ledgers", "schedule": 86400.0},
     "roles-expire-due": {"task": "roles.expire_due", "schedule": 300.0},
     "roles-resume-stalled-deliveries": {
         "task": "roles.resume_stalled_deliveries",

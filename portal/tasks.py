@@ -10,6 +10,11 @@ def outbox_sweep() -> int:
     return outbox.sweep(older_than_seconds=settings.OUTBOX_SWEEP_SECONDS // 2)
 
 
+@shared_task(name="portal.prune_ledgers")
+def prune_ledgers() -> int:
+    return outbox.prune(older_than_days=30)
+
+
 @shared_task(name="portal.ping")
 def ping(token: str) -> None:
     """Proves the broker → worker → cache path (health checks and the worker test)."""

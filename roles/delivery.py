@@ -39,7 +39,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit import audit_each
-from portal.celery import app
+from portal.celery import LEASE_SECONDS, app
 from portal.mail import absolute_url, templated_mail
 from portal.outbox import enqueue
 from roles.models import Invitation, Role, hash_token
@@ -50,9 +50,7 @@ CHUNK_SIZE = 200
 # Longest backoff between two attempts. Kept under Redis' visibility timeout: a task whose
 # ETA lies beyond it would be handed out again while it waits.
 MAX_BACKOFF = 300
-# How long a claim is held. The hard time limit kills a task long before this, so an
-# expired lease always belongs to a dead run.
-LEASE = timedelta(seconds=app.conf.task_time_limit + 30)
+LEASE = timedelta(seconds=LEASE_SECONDS)
 # A chunk stops sending after this long and gives the rest back, well within the lease.
 SEND_BUDGET = timedelta(seconds=app.conf.task_soft_time_limit // 2)
 # Queued invitations that have not moved on by then are queued again by the sweeper.

@@ -508,13 +508,13 @@ def invitation_request_new_link(*, actor, invitation: Invitation) -> None:
     if not cache.add(f"roles:renew:{invitation.pk}", 1, timeout=24 * 3600):
         raise RoleError(_("Your request was already sent to the manager."))
     with transaction.atomic():
-        audit(
+        event = audit(
             actor=actor,
             action="invitation.renewal_requested",
             enterprise=invitation.enterprise,
             target=invitation,
         )
-        enqueue(tasks.notify_renewal_requested, invitation.pk)
+        enqueue(tasks.notify_renewal_requested, invitation.pk, event.pk)
 
 
 # --- Bulk CSV ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
-from portal.mail import absolute_url, send_templated_mail
+from portal.mail import absolute_url, send_once
 from roles import delivery, services
 from roles.models import AccessRequest, EmailChange, Invitation, RoleAttribution
 
@@ -54,6 +54,13 @@ def _with_retries(task, deliver, on_error=None):
             attempt += 1
 
 
+def _notice(task, *, to: str, **mail) -> bool:
+    """Send a notification once per task, ids and recipient, however often the task runs."""
+    ids = ",".join(str(arg) for arg in task.request.args or ())
+    key = f"{task.name}:{ids}:{to.lower()}"
+    return send_once(key=key, claim=task.request.id or "", to=to, **mail)
+
+
 @shared_task(bind=True, name="roles.send_invitations")
 def send_invitations(self, *invitation_ids: int) -> int:
     """Deliver a chunk of invitations (see roles/delivery.py); returns how many were sent.
@@ -85,14 +92,15 @@ def _language(attribution: RoleAttribution) -> str:
 
 @shared_task(bind=True, name="roles.notify_attribution", **RETRY)
 def notify_attribution(self, attribution_id: int) -> None:
-    _with_retries(self, lambda: _notify_attribution(attribution_id))
+    _with_retries(self, lambda: _notify_attribution(self, attribution_id))
 
 
-def _notify_attribution(attribution_id: int) -> None:
+def _notify_attribution(task, attribution_id: int) -> None:
     attribution = _attribution(attribution_id)
     if attribution is None or not attribution.is_active:
         return
-    send_templated_mail(
+    _notice(
+        task,
         template="emails/role_granted",
         to=attribution.email,
         language=_language(attribution),
@@ -102,14 +110,15 @@ def _notify_attribution(attribution_id: int) -> None:
 
 @shared_task(bind=True, name="roles.notify_attribution_ended", **RETRY)
 def notify_attribution_ended(self, attribution_id: int) -> None:
-    _with_retries(self, lambda: _notify_attribution_ended(attribution_id))
+    _with_retries(self, lambda: _notify_attribution_ended(self, attribution_id))
 
 
-def _notify_attribution_ended(attribution_id: int) -> None:
+def _notify_attribution_ended(task, attribution_id: int) -> None:
     attribution = _attribution(attribution_id)
     if attribution is None:
         return
-    send_templated_mail(
+    _notice(
+        task,
         template="emails/role_ended",
         to=attribution.email,
         language=_language(attribution),
@@ -119,10 +128,10 @@ def _notify_attribution_ended(attribution_id: int) -> None:
 
 @shared_task(bind=True, name="roles.notify_managers_deactivated", **RETRY)
 def notify_managers_deactivated(self, attribution_id: int) -> None:
-    _with_retries(self, lambda: _notify_managers_deactivated(attribution_id))
+    _with_retries(self, lambda: _notify_managers_deactivated(self, attribution_id))
 
 
-def _notify_managers_deactivated(attribution_id: int) -> None:
+def _notify_managers_deactivated(task, attribution_id: int) -> None:
     attribution = _attribution(attribution_id)
     if attribution is None:
         return
@@ -130,7 +139,8 @@ def _notify_managers_deactivated(attribution_id: int) -> None:
         reverse("roles:attribution", args=[attribution.enterprise_quality_id, attribution.pk])
     )
     for manager in services.managers_of(attribution.enterprise_quality):
-        send_templated_mail(
+        _notice(
+            task,
             template="emails/role_deactivated",
             to=manager.email,
             language=manager.language,
@@ -139,11 +149,13 @@ def _notify_managers_deactivated(attribution_id: int) -> None:
 
 
 @shared_task(bind=True, name="roles.notify_renewal_requested", **RETRY)
-def notify_renewal_requested(self, invitation_id: int) -> None:
-    _with_retries(self, lambda: _notify_renewal_requested(invitation_id))
+def notify_renewal_requested(self, invitation_id: int, event_id: int | None = None) -> None:
+    # event_id (the request's audit event) tells one request from the next in the notice
+    # ledger: the invitee may ask again the next day.
+    _with_retries(self, lambda: _notify_renewal_requested(self, invitation_id))
 
 
-def _notify_renewal_requested(invitation_id: int) -> None:
+def _notify_renewal_requested(task, invitation_id: int) -> None:
     invitation = (
         Invitation.objects.filter(pk=invitation_id)
         .select_related("invited_by", "enterprise", "enterprise_quality__quality")
@@ -152,7 +164,8 @@ def _notify_renewal_requested(invitation_id: int) -> None:
     if invitation is None:
         return
     url = absolute_url(reverse("roles:invitations", args=[invitation.enterprise_quality_id]))
-    send_templated_mail(
+    _notice(
+        task,
         template="emails/invitation_renewal",
         to=invitation.invited_by.email,
         language=invitation.invited_by.language,
@@ -162,10 +175,10 @@ def _notify_renewal_requested(invitation_id: int) -> None:
 
 @shared_task(bind=True, name="roles.notify_access_request", **RETRY)
 def notify_access_request(self, request_id: int) -> None:
-    _with_retries(self, lambda: _notify_access_request(request_id))
+    _with_retries(self, lambda: _notify_access_request(self, request_id))
 
 
-def _notify_access_request(request_id: int) -> None:
+def _notify_access_request(task, request_id: int) -> None:
     request = (
         AccessRequest.objects.filter(pk=request_id)
         .select_related("link__enterprise_quality__enterprise", "link__created_by", "person")
@@ -175,7 +188,8 @@ def _notify_access_request(request_id: int) -> None:
         return
     manager = request.link.created_by
     url = absolute_url(reverse("roles:links", args=[request.link.enterprise_quality_id]))
-    send_templated_mail(
+    _notice(
+        task,
         template="emails/role_request",
         to=manager.email,
         language=manager.language,
@@ -185,10 +199,10 @@ def _notify_access_request(request_id: int) -> None:
 
 @shared_task(bind=True, name="roles.notify_access_decision", **RETRY)
 def notify_access_decision(self, request_id: int) -> None:
-    _with_retries(self, lambda: _notify_access_decision(request_id))
+    _with_retries(self, lambda: _notify_access_decision(self, request_id))
 
 
-def _notify_access_decision(request_id: int) -> None:
+def _notify_access_decision(task, request_id: int) -> None:
     request = (
         AccessRequest.objects.filter(pk=request_id)
         .select_related("link__enterprise_quality__enterprise", "person")
@@ -196,7 +210,8 @@ def _notify_access_decision(request_id: int) -> None:
     )
     if request is None:
         return
-    send_templated_mail(
+    _notice(
+        task,
         template="emails/role_request_decided",
         to=request.person.email,
         language=request.person.language,
@@ -206,16 +221,17 @@ def _notify_access_decision(request_id: int) -> None:
 
 @shared_task(bind=True, name="roles.send_email_change", **RETRY)
 def send_email_change(self, change_id: int) -> None:
-    _with_retries(self, lambda: _send_email_change(change_id))
+    _with_retries(self, lambda: _send_email_change(self, change_id))
 
 
-def _send_email_change(change_id: int) -> None:
+def _send_email_change(task, change_id: int) -> None:
     change = EmailChange.objects.filter(pk=change_id).select_related("person").first()
     if change is None or change.status != EmailChange.Status.PENDING:
         return
     token = services.email_change_token(change)
     language = change.person.language
-    send_templated_mail(
+    _notice(
+        task,
         template="emails/role_email_verify",
         to=change.new_email,
         language=language,
@@ -225,7 +241,8 @@ def _send_email_change(change_id: int) -> None:
         },
     )
     for old in change.old_emails:
-        send_templated_mail(
+        _notice(
+            task,
             template="emails/role_email_notice",
             to=old,
             language=language,
@@ -235,14 +252,15 @@ def _send_email_change(change_id: int) -> None:
 
 @shared_task(bind=True, name="roles.send_reminder", **RETRY)
 def send_reminder(self, attribution_id: int) -> None:
-    _with_retries(self, lambda: _send_reminder(attribution_id))
+    _with_retries(self, lambda: _send_reminder(self, attribution_id))
 
 
-def _send_reminder(attribution_id: int) -> None:
+def _send_reminder(task, attribution_id: int) -> None:
     attribution = _attribution(attribution_id)
     if attribution is None or not attribution.is_active:
         return
-    send_templated_mail(
+    _notice(
+        task,
         template="emails/role_reminder",
         to=attribution.email,
         language=_language(attribution),
@@ -252,7 +270,8 @@ def _send_reminder(attribution_id: int) -> None:
         reverse("roles:attribution", args=[attribution.enterprise_quality_id, attribution.pk])
     )
     for manager in services.managers_of(attribution.enterprise_quality):
-        send_templated_mail(
+        _notice(
+            task,
             template="emails/role_reminder_manager",
             to=manager.email,
             language=manager.language,

@@ -76,11 +76,13 @@ def server(settings):
 def create(gl, eq, role, count, capture, *, deliver=True) -> list[Invitation]:
     invitees = [Invitee("Prénom", f"Nom{i}", f"p{i}@example.test") for i in range(count)]
     # Without delivery, the outbox message is written but not handed to the (eager) worker.
-    with mock.patch("portal.outbox.publish") if not deliver else nullcontext():
-        with capture(execute=True):
-            created = services.invitations_create(
-                actor=gl, enterprise_quality=eq, roles=[role], invitees=invitees
-            )
+    with (
+        mock.patch("portal.outbox.publish") if not deliver else nullcontext(),
+        capture(execute=True),
+    ):
+        created = services.invitations_create(
+            actor=gl, enterprise_quality=eq, roles=[role], invitees=invitees
+        )
     return list(Invitation.objects.filter(pk__in=[i.pk for i in created]).order_by("pk"))
 
 

@@ -3,6 +3,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -137,6 +138,13 @@ def test_an_expired_link_offers_to_ask_for_a_new_one(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("roles:invitation_renew", args=[token]))
     assert AuditEvent.objects.filter(action="invitation.renewal_requested").count() == 1
+    assert [m.to for m in mailoutbox[1:]] == [[gl.email]]
+    # The next day the invitee may ask again, and that is a new notice for the manager.
+    cache.delete(f"roles:renew:{Invitation.objects.get().pk}")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("roles:invitation_renew", args=[token]))
+    assert AuditEvent.objects.filter(action="invitation.renewal_requested").count() == 2
+    assert [m.to for m in mailoutbox[1:]] == [[gl.email], [gl.email]]
 
 
 def test_a_revoked_invitation_cannot_be_accepted(

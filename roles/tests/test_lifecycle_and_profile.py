@@ -239,3 +239,45 @@ def test_dates_out_of_order_are_refused(client, gl, eq, dimona, person):
     )
     assert response.status_code == 200
     assert not RoleAttribution.objects.exists()
+
+
+def test_a_notification_task_run_twice_sends_each_notice_once(
+    client,
+    gl,
+    co_gl,
+    eq,
+    dimona,
+    dimona_read,
+    person,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    from roles.tasks import notify_attribution, notify_managers_deactivated, send_email_change
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attribution = _grant(gl, eq, dimona, person)
+    assert [m.to for m in mailoutbox] == [[person.email]]
+    notify_attribution.apply(args=[attribution.pk])  # the same task, delivered again
+    assert len(mailoutbox) == 1
+
+    mailoutbox.clear()
+    client.force_login(person)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("roles:profile_deactivate", args=[attribution.pk]))
+    told = sorted(m.to[0] for m in mailoutbox)
+    assert told == sorted([gl.email, co_gl.email])  # each manager once
+    notify_managers_deactivated.apply(args=[attribution.pk])
+    assert sorted(m.to[0] for m in mailoutbox) == told
+
+    other = _grant(gl, eq, dimona_read, person)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("roles:profile_email"),
+            {"attributions": [other.pk], "new_email": "marie.new@example.test"},
+        )
+    sent = sorted(m.to[0] for m in mailoutbox)
+    assert sent == sorted(["marie.new@example.test", other.email])  # verification + notice
+    change = EmailChange.objects.get()
+    send_email_change.apply(args=[change.pk])
+    assert sorted(m.to[0] for m in mailoutbox) == sent
