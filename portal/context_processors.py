@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from portal.groups import CONTACT_CENTRE, in_group
+
+LOCAL_MANAGER_KINDS = {"gl", "co_gl"}
 
 
 def portal(request) -> dict:
@@ -9,13 +12,26 @@ def portal(request) -> dict:
     The enterprises the signed-in person acts for are computed lazily (only when the header
     renders them) by the enterprises selectors, in a constant number of queries.
     """
-    from enterprises.selectors import header_enterprises
+    from enterprises.selectors import HEADER_ENTERPRISES, header_enterprises
 
     user = getattr(request, "user", None)
+    # Computed once per page however often the layout reads it (menu and "You act for").
+    acting = SimpleLazyObject(lambda: header_enterprises(user) if user is not None else [])
+
+    def manages_roles() -> bool:
+        # Only local managers have role management to do; the header lists a bounded number
+        # of enterprises, so a full header keeps the entry (the page itself lists them all).
+        return len(acting) >= HEADER_ENTERPRISES or any(
+            designation.kind in LOCAL_MANAGER_KINDS
+            for entry in acting
+            for designation in entry["designations"]
+        )
+
     return {
         "portal_name": settings.PORTAL_NAME,
         "contact_centre_url": settings.CONTACT_CENTRE_URL,
-        "header_enterprises": (lambda: header_enterprises(user)) if user is not None else list,
+        "header_enterprises": acting,
+        "manages_roles": manages_roles,
         "debug_mailbox": settings.DEBUG,
         "is_contact_centre": lambda: in_group(user, CONTACT_CENTRE) and user.is_staff,
     }

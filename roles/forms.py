@@ -185,7 +185,9 @@ class BulkUploadForm(forms.Form):
 
 class AttributionFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    role = forms.ModelChoiceField(queryset=None, label=_("Role"), required=False)
+    role = forms.ModelChoiceField(
+        queryset=None, label=_("Role"), required=False, empty_label=_("All")
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
