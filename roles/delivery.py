@@ -81,13 +81,17 @@ def deliver(invitation_ids: list[int], *, claim: str | None = None) -> Outcome:
     outcome = Outcome(skipped=len(set(invitation_ids)) - len(claimed))
     errors: dict[int, str] = {}
     permanent: set[int] = set()
+    crashed = True
     try:
         _send(claimed, outcome, errors, permanent)
+        crashed = False
     finally:
-        # Whatever happens (even an unexpected error), nothing stays leased without a sender.
+        # Whatever happens, nothing stays leased without a sender. After an unexpected error
+        # (a broken template, say) the rest waits for the sweeper instead of being queued
+        # again at once, which would repeat the same error in a tight loop.
         tried = {*outcome.sent, *errors}
         outcome.returned = [inv.pk for inv, _raw in claimed if inv.pk not in tried]
-        _record(claimed, claim, outcome, errors, permanent)
+        _record(claimed, claim, outcome, errors, permanent, requeue=not crashed)
     return outcome
 
 
@@ -184,7 +188,9 @@ def _close_quietly(connection) -> None:
         connection.close()
 
 
-def _record(claimed, claim: str, outcome: Outcome, errors: dict[int, str], permanent) -> None:
+def _record(
+    claimed, claim: str, outcome: Outcome, errors: dict[int, str], permanent, *, requeue: bool
+) -> None:
     if not claimed:
         return
     now = timezone.now()
@@ -219,7 +225,7 @@ def _record(claimed, claim: str, outcome: Outcome, errors: dict[int, str], perma
             resume_after=now + STALLED_AFTER,
             updated_at=now,
         )
-        if returned:
+        if returned and requeue:
             enqueue_delivery(returned)
         _record_errors([by_pk[pk] for pk in errors if pk in ours], errors, permanent, outcome, now)
 

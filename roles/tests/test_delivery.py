@@ -276,6 +276,25 @@ def test_a_chunk_out_of_time_gives_the_rest_back_untried(
     assert server.connections == 3
 
 
+def test_an_unexpected_error_releases_the_chunk_to_the_sweeper_without_a_loop(
+    server, gl, eq, dimona, django_capture_on_commit_callbacks
+):
+    invitations = create(gl, eq, dimona, 3, django_capture_on_commit_callbacks, deliver=False)
+    queued_before = OutboxMessage.objects.count()
+    with (
+        mock.patch("roles.delivery._message", side_effect=RuntimeError("broken template")),
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+    ):
+        delivery.deliver([i.pk for i in invitations], claim="t")
+    # Nothing left leased, nothing queued again at once; the sweeper resumes them later.
+    assert statuses(invitations) == ["queued"] * 3
+    assert attempts(invitations) == [0, 0, 0]
+    assert all(i.resume_after > timezone.now() for i in fresh(invitations))
+    assert OutboxMessage.objects.count() == queued_before
+    assert server.delivered == []
+
+
 def test_stalled_deliveries_are_resumed_and_live_ones_left_alone(
     server, gl, eq, dimona, django_capture_on_commit_callbacks
 ):
