@@ -5,7 +5,8 @@
     unset DATABASE_URL; .venv/bin/python bench/import_cbe.py   # SQLite, in a temporary file
     .venv/bin/python bench/import_cbe.py --enterprises 20000 --reimport --tracemalloc
 
-Generates enterprise.csv, denomination.csv, address.csv and mandates.csv in a temporary folder
+Generates enterprise.csv, denomination.csv, address.csv, code.csv (the names of the juridical
+forms used) and mandates.csv in a temporary folder
 (streamed to disk, reproducible: fixed seed), migrates the database, then runs the import
 through `call_command` and prints its time and the peak memory. `--reimport` runs it a second
 time on the same files (the update path: every row already exists).
@@ -50,6 +51,17 @@ TRADES = [
     ("Fleuriste", "Bloemist"), ("Électricité", "Elektriciteit"), ("Construction", "Bouw"),
 ]  # fmt: skip
 FORMS = [("610", "SRL", "BV"), ("014", "SA", "NV"), ("017", "ASBL", "vzw"), ("706", "SC", "CV")]
+# code.csv rows of those forms (the registry's names; 017 and 706 in French and Dutch only).
+FORM_NAMES = [
+    ("014", "FR", "Société anonyme"), ("014", "NL", "Naamloze vennootschap"),
+    ("014", "DE", "Aktiengesellschaft"), ("014", "EN", "Public limited company"),
+    ("017", "FR", "Association sans but lucratif"),
+    ("017", "NL", "Vereniging zonder winstoogmerk"),
+    ("610", "FR", "Société à responsabilité limitée"), ("610", "NL", "Besloten vennootschap"),
+    ("610", "DE", "Gesellschaft mit beschränkter Haftung"),
+    ("610", "EN", "Private limited company"),
+    ("706", "FR", "Société coopérative"), ("706", "NL", "Coöperatieve vennootschap"),
+]  # fmt: skip
 TOWNS = [
     ("1000", "Brussel", "Bruxelles", "Nieuwstraat", "Rue Neuve"),
     ("9000", "Gent", "Gand", "Veldstraat", "Veldstraat"),
@@ -74,8 +86,17 @@ def national_number(rng: random.Random) -> str:
     return f"{base:09d}{97 - base % 97:02d}"
 
 
+def write_codes(directory: Path) -> int:
+    """code.csv with the names of FORMS; returns its number of data rows."""
+    with (directory / "code.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer.writerow(["Category", "Code", "Language", "Description"])
+        writer.writerows(("JuridicalForm", *row) for row in FORM_NAMES)
+    return len(FORM_NAMES)
+
+
 def generate(directory: Path, count: int, seed: int = 2026) -> dict[str, int]:
-    """Write the four files; returns the number of data rows of each."""
+    """Write the five files; returns the number of data rows of each."""
     rng = random.Random(seed)
     rows = dict.fromkeys(["enterprise", "denomination", "address", "mandates"], 0)
     files = {
@@ -131,6 +152,7 @@ def generate(directory: Path, count: int, seed: int = 2026) -> dict[str, int]:
     finally:
         for handle in files.values():
             handle.close()
+    rows["code"] = write_codes(directory)
     return rows
 
 

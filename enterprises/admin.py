@@ -11,6 +11,7 @@ from enterprises.models import (
     Designation,
     Enterprise,
     EnterpriseQuality,
+    JuridicalForm,
     Mandate,
     Quality,
     Registration,
@@ -43,6 +44,15 @@ class EnterpriseAdmin(admin.ModelAdmin):
     search_fields = ["number", "name", "abbreviation", "commercial_name"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MandateInline]
+
+
+@admin.register(JuridicalForm)
+class JuridicalFormAdmin(ReadOnlyAdmin):
+    """The names come from the registry's code.csv (import_cbe): an edit would be overwritten
+    by the next import, so they are shown, not edited."""
+
+    list_display = ["code", "label_fr", "label_nl", "label_de", "label_en"]
+    search_fields = ["code", "label_fr", "label_nl", "label_de", "label_en"]
 
 
 @admin.register(Quality)

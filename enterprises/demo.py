@@ -1,7 +1,8 @@
 """Demo chain: every demo account really holds its profile, through the services.
 
 Idempotent: what exists is skipped. The enterprise is "Boulangerie Renard SRL" from the
-sample registry (imported with `import_cbe` when that command exists), else a fallback row.
+sample registry (imported with `import_cbe` when that command exists, with the names of the
+juridical forms from its code.csv), else a fallback row with the name of its form.
 """
 
 from django.conf import settings
@@ -11,12 +12,27 @@ from django.db import transaction
 
 from accounts.models import User
 from enterprises import services
-from enterprises.models import Designation, Enterprise, EnterpriseQuality, Mandate, Quality
+from enterprises.models import (
+    Designation,
+    Enterprise,
+    EnterpriseQuality,
+    JuridicalForm,
+    Mandate,
+    Quality,
+)
 from portal.groups import CONTACT_CENTRE
 
 DEMO_NAME = "Boulangerie Renard SRL"
 FALLBACK_NUMBER = "0403170701"
 LR_EMAIL = "lr@demo.egov.example"
+# The fallback's juridical form and its registry names (as in data/cbe-sample/code.csv).
+FALLBACK_FORM = "610"
+FALLBACK_FORM_LABELS = {
+    "label_fr": "Société à responsabilité limitée",
+    "label_nl": "Besloten vennootschap",
+    "label_de": "Gesellschaft mit beschränkter Haftung",
+    "label_en": "Private limited company",
+}
 
 
 def _enterprise(stdout) -> Enterprise:
@@ -25,11 +41,12 @@ def _enterprise(stdout) -> Enterprise:
         call_command("import_cbe", str(sample), stdout=stdout)
     enterprise = Enterprise.objects.filter(name=DEMO_NAME).first()
     if enterprise is None:
+        JuridicalForm.objects.get_or_create(code=FALLBACK_FORM, defaults=FALLBACK_FORM_LABELS)
         enterprise, _created = Enterprise.objects.get_or_create(
             number=FALLBACK_NUMBER,
             defaults={
                 "name": DEMO_NAME,
-                "juridical_form": "610",
+                "juridical_form": FALLBACK_FORM,
                 "street": "Rue Haute",
                 "house_number": "12",
                 "zipcode": "1000",

@@ -1,17 +1,18 @@
 """Import of the CBE/KBO open data into the registry mirror (Enterprise, Mandate).
 
 The files follow the FPS Economy's "Cookbook KBO Open data" layout (enterprise.csv,
-denomination.csv, address.csv) plus our own mandates.csv. The import is all-or-nothing:
+denomination.csv, address.csv, code.csv) plus our own mandates.csv. The import is
+all-or-nothing:
 
 1. *Validation pass*: every file is streamed once (csv module, line by line); every malformed
    row is collected with its file and line number. What is kept in memory is one reduced
-   record per enterprise (its best denominations and registered-office address) and the set of
-   enterprise numbers, never a file.
+   record per enterprise (its best denominations and registered-office address), the set of
+   enterprise numbers and the names of the juridical forms (a few hundred), never a file.
 2. If anything is malformed, nothing is written: `MalformedImport` carries the full report.
-3. *Write pass*, in one transaction: enterprise.csv and mandates.csv are streamed again and
-   written with `bulk_create(update_conflicts=True)` in batches, so a re-import updates rows in
-   place and never duplicates them. A dry run does the same work and rolls the transaction back,
-   so its counts are exactly those of a real run.
+3. *Write pass*, in one transaction: the juridical forms are written from memory, enterprise.csv
+   and mandates.csv are streamed again; all with `bulk_create(update_conflicts=True)` in
+   batches, so a re-import updates rows in place and never duplicates them. A dry run does the
+   same work and rolls the transaction back, so its counts are exactly those of a real run.
 
 Choices where the registry is silent (also written in data/cbe-sample/README.md):
 
@@ -27,6 +28,13 @@ Choices where the registry is silent (also written in data/cbe-sample/README.md)
   the import) when its enterprise is part of the import, not deleted: it stops conferring
   signing authority at once, and its history stays. A mandate that had not started yet is
   deleted instead.
+* code.csv (Category, Code, Language, Description) gives the names of the codes the registry
+  uses; only the Category "JuridicalForm" is read, the rows of the other categories are skipped
+  and counted as such. Its Language must be FR, NL, DE or EN: any other value is a malformed
+  row (as an unknown language of denomination.csv is), not silently dropped, so that a change
+  of the registry's layout stops the import instead of leaving names out. A juridical form of
+  the file gets exactly the names the file gives (a language it lacks is emptied); forms absent
+  from the file are left alone, never deleted (enterprises may still use their code).
 """
 
 from __future__ import annotations
@@ -45,7 +53,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.validators import normalize_national_number
-from enterprises.models import Enterprise, Mandate
+from enterprises.models import Enterprise, JuridicalForm, Mandate
 from enterprises.numbers import normalize_enterprise_number
 from portal.audit import audit
 
@@ -55,6 +63,7 @@ ENTERPRISE_FILE = "enterprise.csv"
 DENOMINATION_FILE = "denomination.csv"
 ADDRESS_FILE = "address.csv"
 MANDATE_FILE = "mandates.csv"
+CODE_FILE = "code.csv"
 
 ENTERPRISE_COLUMNS = (
     "EnterpriseNumber",
@@ -76,6 +85,7 @@ ADDRESS_COLUMNS = (
     "Box",
     "DateStrikingOff",
 )
+CODE_COLUMNS = ("Category", "Code", "Language", "Description")
 MANDATE_COLUMNS = (
     "EnterpriseNumber",
     "NationalNumber",
@@ -93,15 +103,20 @@ STATUSES = {"AC": Enterprise.Status.ACTIVE, "ST": Enterprise.Status.STOPPED}
 LANGUAGE_RANK = {"1": 0, "2": 1, "3": 2, "4": 3, "0": 4}
 # TypeOfDenomination: 001 name, 002 abbreviation, 003 commercial name -> slot in the record.
 DENOMINATION_SLOT = {"001": 0, "002": 1, "003": 2}
+# code.csv: the one category mirrored, and its languages -> JuridicalForm field.
+JURIDICAL_FORM_CATEGORY = "JuridicalForm"
+CODE_LANGUAGE_FIELD = {"FR": "label_fr", "NL": "label_nl", "DE": "label_de", "EN": "label_en"}
 TRUE_VALUES = {"true", "1", "yes", "y", "t"}
 FALSE_VALUES = {"false", "0", "no", "n", "f", ""}
 
 _MAX = {f.name: f.max_length for f in Enterprise._meta.fields if f.max_length}
 _MANDATE_MAX = {f.name: f.max_length for f in Mandate._meta.fields if f.max_length}
+_FORM_MAX = {f.name: f.max_length for f in JuridicalForm._meta.fields if f.max_length}
 
 ENTERPRISE_WRITE_FIELDS = ["juridical_form", "status", "start_date"]
 DENOMINATION_WRITE_FIELDS = ["name", "abbreviation", "commercial_name"]
 ADDRESS_WRITE_FIELDS = ["street", "house_number", "box", "zipcode", "municipality"]
+JURIDICAL_FORM_WRITE_FIELDS = list(CODE_LANGUAGE_FIELD.values())
 MANDATE_WRITE_FIELDS = [
     "first_name",
     "last_name",
@@ -300,6 +315,21 @@ def parse_mandate(row: tuple[str, ...], known: set[str] | frozenset[str] = froze
     return number, national_number, first, last, function, signing_authority, start_date, end_date
 
 
+def parse_juridical_form(row: tuple[str, ...]) -> tuple[str, str, str]:
+    """(code, JuridicalForm field, name) of a code.csv row of the JuridicalForm category."""
+    _category, code, language, description = row
+    if not code:
+        raise RowInvalid("Code is missing")
+    _check_length(code, _FORM_MAX["code"], "Code")
+    if language not in CODE_LANGUAGE_FIELD:
+        raise RowInvalid(f"unknown language “{language}” (FR, NL, DE or EN)")
+    field_name = CODE_LANGUAGE_FIELD[language]
+    if not description:
+        raise RowInvalid("Description is empty")
+    _check_length(description, _FORM_MAX[field_name], "Description")
+    return code, field_name, description
+
+
 # --- The import ---------------------------------------------------------------------------
 
 
@@ -315,9 +345,11 @@ class _Validation:
         self.denominations: dict[str, list] = {}
         # number -> (street, house number, box, zipcode, municipality)
         self.addresses: dict[str, tuple[str, ...]] = {}
+        # juridical form code -> {label field: name}
+        self.juridical_forms: dict[str, dict[str, str]] = {}
         self.has = {
             name: (directory / name).is_file()
-            for name in (DENOMINATION_FILE, ADDRESS_FILE, MANDATE_FILE)
+            for name in (DENOMINATION_FILE, ADDRESS_FILE, MANDATE_FILE, CODE_FILE)
         }
 
     def error(self, file: str, line: int, reason: str) -> None:
@@ -331,6 +363,8 @@ class _Validation:
             self.address_rows()  # after the names: the address follows the name's language
         if self.has[MANDATE_FILE]:
             self.mandate_rows()
+        if self.has[CODE_FILE]:
+            self.code_rows()
 
     def enterprises(self) -> None:
         counts = self.report.files[ENTERPRISE_FILE] = FileCounts()
@@ -466,6 +500,34 @@ class _Validation:
                 continue
             first_line[key] = line
 
+    def code_rows(self) -> None:
+        counts = self.report.files[CODE_FILE] = FileCounts()
+        first_line: dict[tuple[str, str], int] = {}
+        for line, row in _rows(self.directory, CODE_FILE, CODE_COLUMNS, self.errors):
+            counts.read += 1
+            category, language = row[0], row[2]
+            if not category:
+                self.error(CODE_FILE, line, "Category is missing")
+                continue
+            if category != JURIDICAL_FORM_CATEGORY:
+                counts.skipped += 1  # activity codes, statuses...: not mirrored
+                continue
+            try:
+                code, field_name, description = parse_juridical_form(row)
+            except RowInvalid as exc:
+                self.error(CODE_FILE, line, str(exc))
+                continue
+            key = (code, field_name)
+            if key in first_line:
+                self.error(
+                    CODE_FILE,
+                    line,
+                    f"juridical form {code} in {language} already on line {first_line[key]}",
+                )
+                continue
+            first_line[key] = line
+            self.juridical_forms.setdefault(code, {})[field_name] = description
+
 
 def _chunks(iterable, size: int) -> Iterator[list]:
     batch: list = []
@@ -494,9 +556,33 @@ class _Writer:
 
     def run(self) -> None:
         started = timezone.now()
+        if self.v.has[CODE_FILE]:
+            self.juridical_forms()
         self.enterprises()
         if self.v.has[MANDATE_FILE]:
             self.mandates(started)
+
+    def juridical_forms(self) -> None:
+        counts = self.report.files[CODE_FILE]
+        forms = [
+            # A language the file lacks is emptied: the file is the truth for its forms.
+            JuridicalForm(
+                code=code, **{name: labels.get(name, "") for name in JURIDICAL_FORM_WRITE_FIELDS}
+            )
+            for code, labels in sorted(self.v.juridical_forms.items())
+        ]
+        for batch in _chunks(forms, self.batch_size):
+            codes = [form.code for form in batch]
+            existing = JuridicalForm.objects.filter(code__in=codes).count()
+            JuridicalForm.objects.bulk_create(
+                batch,
+                update_conflicts=True,
+                unique_fields=["code"],
+                update_fields=JURIDICAL_FORM_WRITE_FIELDS,
+            )
+            # Counted per form (with all its names), as names are counted per enterprise.
+            counts.updated += existing
+            counts.created += len(batch) - existing
 
     def _enterprise_objects(self) -> Iterator[Enterprise]:
         no_address = ("", "", "", "", "")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -89,6 +90,52 @@ class Enterprise(TimeStamped):
             street = f"{street} / {self.box}"
         town = " ".join(p for p in [self.zipcode, self.municipality] if p)
         return ", ".join(p for p in [street, town] if p)
+
+
+class JuridicalFormQuerySet(models.QuerySet):
+    def labels(self) -> dict[str, str]:
+        """{code: label in the active language} of these forms, in one query."""
+        return {form.code: form.label for form in self}
+
+
+class JuridicalForm(models.Model):
+    """The name of a KBO juridical-form code ("610"), from the registry's code.csv."""
+
+    # The label of the active language, then French, then Dutch: every code of the registry
+    # has its French and Dutch names, not always a German or an English one.
+    LABEL_FIELDS = {"fr": "label_fr", "nl": "label_nl", "de": "label_de", "en": "label_en"}
+    FALLBACK_LANGUAGES = ("fr", "nl")
+
+    code = models.CharField(
+        _("code"),
+        max_length=Enterprise._meta.get_field("juridical_form").max_length,
+        primary_key=True,
+    )
+    label_fr = models.CharField(_("French name"), max_length=255, blank=True)
+    label_nl = models.CharField(_("Dutch name"), max_length=255, blank=True)
+    label_de = models.CharField(_("German name"), max_length=255, blank=True)
+    label_en = models.CharField(_("English name"), max_length=255, blank=True)
+
+    objects = JuridicalFormQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("juridical form")
+        verbose_name_plural = _("juridical forms")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        label = self.label
+        return self.code if label == self.code else f"{self.code} – {label}"
+
+    @property
+    def label(self) -> str:
+        """The name in the active language, else French, else Dutch, else the code itself."""
+        active = (get_language() or "").split("-")[0]
+        for language in (active, *self.FALLBACK_LANGUAGES):
+            field = self.LABEL_FIELDS.get(language)
+            if field and getattr(self, field):
+                return getattr(self, field)
+        return self.code
 
 
 class MandateQuerySet(models.QuerySet):

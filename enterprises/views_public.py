@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from enterprises.models import JuridicalForm
 from enterprises.registry import (
     MAX_QUERY_LENGTH,
     EnterpriseQuery,
@@ -29,6 +30,16 @@ class EnterpriseSearchForm(forms.Form):
         return parse_enterprise_query(self.cleaned_data["q"])
 
 
+def _label_juridical_forms(enterprises) -> None:
+    """Set `juridical_form_label` on each enterprise: the name of its form in the active
+    language, its code when the name is unknown. One query for the whole page, none per row."""
+    codes = {enterprise.juridical_form for enterprise in enterprises if enterprise.juridical_form}
+    labels = JuridicalForm.objects.filter(code__in=codes).labels() if codes else {}
+    for enterprise in enterprises:
+        code = enterprise.juridical_form
+        enterprise.juridical_form_label = labels.get(code, code)
+
+
 @require_safe
 def search(request):
     """BCE Public Search: find an enterprise by number or name, see whether it is registered."""
@@ -39,6 +50,9 @@ def search(request):
         query = form.cleaned_data["q"]
         if query.number or query.text:
             page = Paginator(search_enterprises(query), PAGE_SIZE).get_page(request.GET.get("page"))
+            # A list, so that the labels set here are on the very objects the template shows.
+            page.object_list = list(page.object_list)
+            _label_juridical_forms(page.object_list)
     return render(
         request,
         "enterprises/search.html",

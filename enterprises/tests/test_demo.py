@@ -4,12 +4,13 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.urls import reverse
 from guardian.shortcuts import get_user_perms
 
 from accounts import demo as accounts_demo
 from accounts.models import User
 from enterprises import demo
-from enterprises.models import Designation, EnterpriseQuality, Mandate
+from enterprises.models import Designation, EnterpriseQuality, JuridicalForm, Mandate
 from enterprises.permissions import is_contact_centre_agent
 from portal.groups import CONTACT_CENTRE
 
@@ -52,3 +53,19 @@ def test_the_demo_chain(mailoutbox):
     assert "designate_co_gl" in get_user_perms(people["gl"], employer)
     assert is_contact_centre_agent(people["agent"])
     assert Group.objects.get(name=CONTACT_CENTRE).user_set.count() == 1
+
+
+def test_the_demo_enterprise_shows_the_name_of_its_juridical_form(client):
+    accounts_demo.load(password="demo-password-123", stdout=io.StringIO())
+    demo.load(password="demo-password-123", stdout=io.StringIO())
+
+    # From the sample's code.csv, as `make run` loads it.
+    assert JuridicalForm.objects.filter(code="610").exists()
+    client.cookies["portal_language"] = "fr"
+    french = client.get(reverse("enterprises:search"), {"q": "0403170701"}).text
+    client.cookies["portal_language"] = "nl"
+    dutch = client.get(reverse("enterprises:search"), {"q": "0403170701"}).text
+
+    assert "Boulangerie Renard SRL" in french
+    assert "<td>Société à responsabilité limitée</td>" in french
+    assert "<td>Besloten vennootschap</td>" in dutch

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from enterprises.importer import import_cbe
-from enterprises.models import Enterprise, Mandate
+from enterprises.models import Enterprise, JuridicalForm, Mandate
 from enterprises.tests.factories import EnterpriseFactory, MandateFactory
 from portal.models import AuditEvent
 
@@ -46,6 +46,7 @@ ADDRESS_HEADER = [
     "ExtraAddressInfo",
     "DateStrikingOff",
 ]
+CODE_HEADER = ["Category", "Code", "Language", "Description"]
 MANDATE_HEADER = [
     "EnterpriseNumber",
     "NationalNumber",
@@ -66,8 +67,9 @@ def write_csv(path: Path, header, rows, *, bom: bool = False) -> None:
 
 
 def small_dataset(directory: Path, *, bom: bool = False, **overrides) -> Path:
-    """Two enterprises, bilingual names, addresses and mandates; `overrides` replace files'
-    rows (enterprise=[...], denomination=[...], address=[...], mandates=[...])."""
+    """Two enterprises, bilingual names, addresses, mandates and the names of their juridical
+    forms; `overrides` replace files' rows (enterprise=[...], denomination=[...],
+    address=[...], mandates=[...], code=[...]; code=None: no code.csv)."""
     rows = {
         "enterprise": [
             ["0403.170.701", "AC", "000", "2", "610", "", "14-03-2011"],
@@ -124,6 +126,13 @@ def small_dataset(directory: Path, *, bom: bool = False, **overrides) -> Path:
                 "",
             ],
         ],
+        "code": [
+            ["JuridicalForm", "610", "FR", "Société à responsabilité limitée"],
+            ["JuridicalForm", "610", "NL", "Besloten vennootschap"],
+            ["Status", "AC", "FR", "Actif"],  # another category: skipped
+            ["JuridicalForm", "014", "FR", "Société anonyme"],
+            ["JuridicalForm", "014", "NL", "Naamloze vennootschap"],
+        ],
     }
     rows.update(overrides)
     directory.mkdir(parents=True, exist_ok=True)
@@ -131,6 +140,8 @@ def small_dataset(directory: Path, *, bom: bool = False, **overrides) -> Path:
     write_csv(directory / "denomination.csv", DENOMINATION_HEADER, rows["denomination"], bom=bom)
     write_csv(directory / "address.csv", ADDRESS_HEADER, rows["address"], bom=bom)
     write_csv(directory / "mandates.csv", MANDATE_HEADER, rows["mandates"], bom=bom)
+    if rows["code"] is not None:
+        write_csv(directory / "code.csv", CODE_HEADER, rows["code"], bom=bom)
     return directory
 
 
@@ -148,7 +159,14 @@ def snapshot() -> list[tuple]:
         *Mandate.objects.order_by("pk").values_list(
             "enterprise__number", "national_number", "function", "end_date", "updated_at"
         ),
+        *JuridicalForm.objects.values_list("code", "label_fr", "label_nl", "label_de", "label_en"),
     ]
+
+
+def labels(code: str) -> tuple[str, str, str, str]:
+    return JuridicalForm.objects.values_list("label_fr", "label_nl", "label_de", "label_en").get(
+        code=code
+    )
 
 
 # --- Good files ---------------------------------------------------------------------------
@@ -177,6 +195,23 @@ def test_it_imports_the_sample_dataset():
     # The establishment unit's rows are skipped, not reported.
     assert "denomination.csv: 39 read, 30 created, 0 updated, 1 skipped" in out
     assert "enterprise.csv: 30 read, 30 created, 0 updated" in out
+    # The names of the four forms the sample uses; the Status row is skipped.
+    assert "code.csv: 13 read, 4 created, 0 updated, 1 skipped" in out
+    assert labels("610") == (
+        "Société à responsabilité limitée",
+        "Besloten vennootschap",
+        "Gesellschaft mit beschränkter Haftung",
+        "Private limited company",
+    )
+    assert labels("014") == (
+        "Société anonyme",
+        "Naamloze vennootschap",
+        "Aktiengesellschaft",
+        "Public limited company",
+    )
+    assert set(JuridicalForm.objects.values_list("code", flat=True)) == set(
+        Enterprise.objects.values_list("juridical_form", flat=True)
+    )
     assert "Imported in" in out
 
 
@@ -198,6 +233,22 @@ def test_names_prefer_french_then_dutch_and_addresses_follow_the_name(tmp_path):
     assert mandate.national_number == LUCIE  # normalised from 85.07.30-033.28
     assert mandate.start_date == dt.date(2019, 6, 1)  # ISO dates too
     assert mandate.signing_authority is False
+
+
+def test_code_csv_gives_the_names_of_the_juridical_forms(tmp_path):
+    small_dataset(tmp_path)
+
+    out, _ = run(tmp_path)
+
+    assert labels("610") == ("Société à responsabilité limitée", "Besloten vennootschap", "", "")
+    assert labels("014") == ("Société anonyme", "Naamloze vennootschap", "", "")
+    assert not JuridicalForm.objects.filter(code="AC").exists()  # a status, not a form
+    assert "code.csv: 5 read, 2 created, 0 updated, 1 skipped" in out
+    form = JuridicalForm.objects.get(code="610")
+    with translation.override("nl"):
+        assert form.label == "Besloten vennootschap"
+    with translation.override("de"):
+        assert form.label == "Société à responsabilité limitée"  # no German name: French
 
 
 def test_it_writes_one_audit_event(tmp_path):
@@ -226,6 +277,8 @@ def test_small_batches_give_the_same_result(tmp_path):
     assert Enterprise.objects.count() == 2
     assert Mandate.objects.count() == 2
     assert report.files["mandates.csv"].created == 2
+    assert JuridicalForm.objects.count() == 2
+    assert report.files["code.csv"].created == 2
 
 
 def test_an_enterprise_without_denomination_is_named_after_its_number(tmp_path):
@@ -274,6 +327,32 @@ def test_a_reimport_updates_and_never_duplicates(tmp_path):
     assert "mandates.csv: 2 read, 0 created, 2 updated" in out
 
 
+def test_a_reimport_updates_the_names_of_the_juridical_forms_in_place(tmp_path):
+    small_dataset(tmp_path / "first")
+    run(tmp_path / "first")
+    small_dataset(
+        tmp_path / "second",
+        code=[
+            ["JuridicalForm", "610", "FR", "Société à responsabilité limitée (SRL)"],
+            ["JuridicalForm", "610", "DE", "Gesellschaft mit beschränkter Haftung"],
+        ],
+    )
+
+    out, _ = run(tmp_path / "second")
+
+    assert JuridicalForm.objects.count() == 2
+    # The file is the truth for the forms it lists: the Dutch name it no longer has is emptied.
+    assert labels("610") == (
+        "Société à responsabilité limitée (SRL)",
+        "",
+        "Gesellschaft mit beschränkter Haftung",
+        "",
+    )
+    # A form absent from the file is kept: enterprises may still use its code.
+    assert labels("014") == ("Société anonyme", "Naamloze vennootschap", "", "")
+    assert "code.csv: 2 read, 0 created, 1 updated, 0 skipped" in out
+
+
 def test_a_mandate_absent_from_a_reimport_is_ended_not_deleted(tmp_path):
     small_dataset(tmp_path)
     run(tmp_path)
@@ -303,13 +382,16 @@ def test_a_missing_optional_file_leaves_its_fields_alone(tmp_path):
     (tmp_path / "denomination.csv").unlink()
     (tmp_path / "address.csv").unlink()
     (tmp_path / "mandates.csv").unlink()
+    (tmp_path / "code.csv").unlink()
 
-    run(tmp_path)
+    out, _ = run(tmp_path)
 
     renard = Enterprise.objects.get(number="0403170701")
     assert renard.name == "Boulangerie Renard SRL"
     assert renard.street == "Rue des Bouchers"
     assert renard.mandates.get().end_date is None
+    assert labels("610") == ("Société à responsabilité limitée", "Besloten vennootschap", "", "")
+    assert "code.csv" not in out
 
 
 # --- Dry run ------------------------------------------------------------------------------
@@ -322,8 +404,10 @@ def test_a_dry_run_writes_nothing_and_says_what_it_would_do(tmp_path):
 
     assert Enterprise.objects.count() == 0
     assert Mandate.objects.count() == 0
+    assert JuridicalForm.objects.count() == 0
     assert not AuditEvent.objects.filter(action="cbe.import").exists()
     assert "enterprise.csv: 2 read, 2 created, 0 updated" in out
+    assert "code.csv: 5 read, 2 created, 0 updated, 1 skipped" in out
     assert "Dry run, nothing written" in out
 
 
@@ -345,6 +429,7 @@ def test_a_dry_run_leaves_existing_rows_untouched(tmp_path):
 GOOD_ENTERPRISE = ["0403.170.701", "AC", "000", "2", "610", "", "14-03-2011"]
 GOOD_MANDATE = ["0403.170.701", LUCIE, "Lucie", "Renard", "Gérante", "true", "", ""]
 REGO = ["REGO", "", "", "1000", "Brussel", "Bruxelles", "Straat", "Rue", "1", "", "", ""]
+GOOD_CODE = ["JuridicalForm", "610", "FR", "Société à responsabilité limitée"]
 
 
 @pytest.fixture
@@ -466,6 +551,41 @@ def english():
             "mandates.csv, line 2: Function is missing",
             id="mandate-no-function",
         ),
+        pytest.param(
+            {"code": [GOOD_CODE, ["JuridicalForm", "610", "XX", "Srl"]]},
+            "code.csv, line 3: unknown language “XX” (FR, NL, DE or EN)",
+            id="code-language",
+        ),
+        pytest.param(
+            {"code": [GOOD_CODE, ["JuridicalForm", "", "NL", "Besloten vennootschap"]]},
+            "code.csv, line 3: Code is missing",
+            id="code-no-code",
+        ),
+        pytest.param(
+            {"code": [GOOD_CODE, ["JuridicalForm", "123456789", "NL", "Te lang"]]},
+            "code.csv, line 3: Code is longer than 8 characters",
+            id="code-too-long",
+        ),
+        pytest.param(
+            {"code": [GOOD_CODE, ["JuridicalForm", "014", "NL", ""]]},
+            "code.csv, line 3: Description is empty",
+            id="code-no-description",
+        ),
+        pytest.param(
+            {"code": [GOOD_CODE, ["", "014", "NL", "Naamloze vennootschap"]]},
+            "code.csv, line 3: Category is missing",
+            id="code-no-category",
+        ),
+        pytest.param(
+            {"code": [GOOD_CODE, GOOD_CODE]},
+            "code.csv, line 3: juridical form 610 in FR already on line 2",
+            id="code-duplicate",
+        ),
+        pytest.param(
+            {"code": [GOOD_CODE, ["JuridicalForm", "014", "FR"]]},
+            "code.csv, line 3: 3 field(s) where the header has 4",
+            id="code-field-count",
+        ),
     ],
 )
 @pytest.mark.usefixtures("english")
@@ -485,6 +605,37 @@ def test_a_malformed_row_is_reported_and_nothing_is_written(tmp_path, overrides,
     assert snapshot() == before
     assert Enterprise.objects.get() == existing
     assert not AuditEvent.objects.filter(action="cbe.import").exists()
+
+
+@pytest.mark.usefixtures("english")
+def test_a_malformed_code_row_leaves_the_names_and_the_enterprises_alone(tmp_path):
+    small_dataset(tmp_path / "first")
+    run(tmp_path / "first")
+    before = snapshot()
+    small_dataset(
+        tmp_path / "second",
+        enterprise=[
+            ["0403.170.701", "ST", "012", "2", "610", "", "14-03-2011"],
+            ["0456.789.430", "AC", "000", "2", "014", "", "02-05-1998"],
+        ],
+        code=[
+            ["JuridicalForm", "610", "FR", "Un autre nom"],
+            ["JuridicalForm", "610", "NL", "Een andere naam"],
+            ["JuridicalForm", "610", "nl-BE", "Een andere naam"],
+        ],
+    )
+
+    with pytest.raises(CommandError, match="1 malformed row"):
+        call_command(
+            "import_cbe", str(tmp_path / "second"), stdout=StringIO(), stderr=(err := StringIO())
+        )
+
+    assert err.getvalue().splitlines() == [
+        "code.csv, line 4: unknown language “nl-BE” (FR, NL, DE or EN)"
+    ]
+    assert snapshot() == before
+    assert labels("610") == ("Société à responsabilité limitée", "Besloten vennootschap", "", "")
+    assert Enterprise.objects.get(number="0403170701").is_active
 
 
 def test_every_malformed_row_of_every_file_is_reported(tmp_path):

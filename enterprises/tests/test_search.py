@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, JuridicalForm
 from enterprises.tests.factories import EnterpriseFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +30,25 @@ def cafe():
     return EnterpriseFactory(name="Café des Arts SRL", status=Enterprise.Status.STOPPED)
 
 
+@pytest.fixture
+def srl():
+    return JuridicalForm.objects.create(
+        code="610",
+        label_fr="Société à responsabilité limitée",
+        label_nl="Besloten vennootschap",
+        label_de="Gesellschaft mit beschränkter Haftung",
+        label_en="Private limited company",
+    )
+
+
 def names(response) -> list[str]:
     return [e.name for e in response.context["page"].object_list]
+
+
+def form_cells(response) -> list[str]:
+    """The "Juridical form" cell (third column) of every result row."""
+    rows = response.text.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+    return [row.split("<td>")[2].split("</td>")[0] for row in rows]
 
 
 def test_it_is_public_and_points_to_the_registration_help(client):
@@ -113,6 +130,45 @@ def test_it_shows_status_form_address_and_whether_registered(client, renard, caf
     assert 'class="badge accepted"' not in rows[1]  # not registered
 
 
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("fr", "Société à responsabilité limitée"),
+        ("nl", "Besloten vennootschap"),
+        ("de", "Gesellschaft mit beschränkter Haftung"),
+        ("en", "Private limited company"),
+    ],
+)
+def test_the_juridical_form_is_named_in_the_reader_s_language(client, renard, srl, language, shown):
+    client.cookies["portal_language"] = language
+
+    response = client.get(URL, {"q": "renard"})
+
+    assert form_cells(response) == [shown]
+
+
+def test_a_form_without_a_name_in_the_reader_s_language_is_named_in_french_then_dutch(
+    client, renard
+):
+    JuridicalForm.objects.create(code="610", label_fr="Société à responsabilité limitée")
+    JuridicalForm.objects.create(code="014", label_nl="Naamloze vennootschap")
+    EnterpriseFactory(name="Renard Holding SA", juridical_form="014")
+    client.cookies["portal_language"] = "de"
+
+    response = client.get(URL, {"q": "renard"})
+
+    assert form_cells(response) == ["Société à responsabilité limitée", "Naamloze vennootschap"]
+
+
+def test_an_unknown_form_shows_its_code_and_no_form_a_dash(client, renard, srl):
+    EnterpriseFactory(name="Renard Import SC", juridical_form="706")  # no name for 706
+    EnterpriseFactory(name="Renard Lucie", juridical_form="")  # a natural person
+
+    response = client.get(URL, {"q": "renard"})
+
+    assert form_cells(response) == ["Société à responsabilité limitée", "706", "—"]
+
+
 @pytest.mark.parametrize("typed", ["0403.170.702", "12345", "BE 0403 170 70", "x" * 101])
 def test_malformed_input_gives_a_clear_message_and_no_results(client, renard, typed):
     response = client.get(URL, {"q": typed})
@@ -157,18 +213,26 @@ def test_a_wrong_page_number_never_fails(client, renard, page):
 def test_the_number_of_queries_does_not_grow_with_the_results(
     client, django_assert_max_num_queries
 ):
+    codes = ["014", "610", "706", "017", "999"]  # 999: no name, shown as its code
+    for code in codes[:4]:
+        JuridicalForm.objects.create(code=code, label_fr=f"Forme {code}")
     for index in range(3):
         RegistrationFactory(enterprise=EnterpriseFactory(name=f"Imprimerie {index} SA"))
-    with django_assert_max_num_queries(2) as few:
+    # The count, the page (with the registrations) and the names of its juridical forms.
+    with django_assert_max_num_queries(3) as few:
         client.get(URL, {"q": "imprimerie"})
     for index in range(3, 25):
-        RegistrationFactory(enterprise=EnterpriseFactory(name=f"Imprimerie {index} SA"))
+        enterprise = EnterpriseFactory(
+            name=f"Imprimerie {index} SA", juridical_form=codes[index % 5]
+        )
+        RegistrationFactory(enterprise=enterprise)
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(URL, {"q": "imprimerie"})
 
     assert len(names(response)) == 25
     assert response.text.count('class="badge accepted"') == 25
+    assert set(form_cells(response)) == {"Forme 014", "Forme 610", "Forme 706", "Forme 017", "999"}
 
 
 def test_only_reading_is_allowed(client):

@@ -9,8 +9,9 @@ from enterprises.importer import BATCH_SIZE, MalformedImport, import_cbe
 
 class Command(BaseCommand):
     help = (
-        "Import enterprise.csv, denomination.csv, address.csv (KBO/BCE open data layout) and "
-        "mandates.csv from DIR. All or nothing: one malformed row and nothing is written."
+        "Import enterprise.csv, denomination.csv, address.csv, code.csv (KBO/BCE open data "
+        "layout) and mandates.csv from DIR. All or nothing: one malformed row and nothing is "
+        "written."
     )
 
     def add_arguments(self, parser):
