@@ -5,6 +5,7 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -446,10 +447,10 @@ def bulk_progress(request, eq_id: int, pk: int):
 # --- Invitee ------------------------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def invitation(request, token: str):
-    """The accept page; login-required so allauth brings the invitee back here."""
+    """The invitation page. Whoever opens the link first sees what it offers; answering
+    needs an account, and allauth brings the invitee back here after signing in or up."""
     inv = services.invitation_for_token(token)
     if inv is None:
         return render(
@@ -457,6 +458,11 @@ def invitation(request, token: str):
         )
     state = "expired" if inv.status == Invitation.Status.SENT and inv.link_expired else inv.status
     context = {"invitation": inv, "state": state, "help_slug": "user-view-roles"}
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        context["roles"] = inv.roles.select_related("application")
+        return render(request, "roles/invitation.html", context)
     if request.method == "POST" and state == Invitation.Status.SENT:
         action = request.POST.get("action")
         try:

@@ -68,10 +68,17 @@ def test_the_invitee_signs_in_and_accepts(
 ):
     invite(django_capture_on_commit_callbacks, actor=gl, eq=eq, roles=[dimona], email=person.email)
     url = reverse("roles:invitation", args=[token_from(mailoutbox[0])])
-    # Anonymous: allauth's login, with ?next= back to the invitation.
-    response = client.get(url)
-    assert response.status_code == 302
-    assert "next=" in response["Location"]
+    # Anonymous: what the invitation offers, and sign-in / sign-up links that come back here.
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert dimona.name in html and gl.get_full_name() in html
+    assert f"/accounts/login/?next={url}" in html and f"/accounts/signup/?next={url}" in html
+    assert 'value="accept"' not in html
+    # An answer needs an account: a POST leads to sign-in and changes nothing.
+    response = client.post(url, {"action": "accept"})
+    assert response.status_code == 302 and "next=" in response["Location"]
+    assert not RoleAttribution.objects.exists()
     client.force_login(person)
     assert client.get(url).status_code == 200
     response = client.post(url, {"action": "accept"})

@@ -106,6 +106,12 @@ def test_a_local_manager_gives_roles_and_users_manage_them(
     # --- Anne has an account: she follows the invitation e-mail, signs in, accepts.
     anne_page = open_page(locale)
     anne_page.goto(link_in_mail(anne.email, "/invitations/"))
+    # The link first shows what it offers; answering starts with signing in.
+    expect(anne_page.locator("main ul").first).to_contain_text(
+        role_name("dimona-declaration", language)
+    )
+    assert not run_axe(anne_page)
+    anne_page.locator("main a[href*='/accounts/login/']").click()
     sign_in_here(anne_page, anne.email)
     assert anne_page.locator("html").get_attribute("lang") == language
     anne_page.locator("main button[value=accept]").click()
@@ -132,7 +138,7 @@ def test_a_local_manager_gives_roles_and_users_manage_them(
     bruno_page = open_page(locale)
     invitation_link = link_in_mail("bruno@example.test", "/invitations/")
     bruno_page.goto(invitation_link)
-    assert "/accounts/login/" in bruno_page.url
+    assert "/invitations/" in bruno_page.url
     bruno_page.locator("main a[href*='/accounts/signup/']").first.click()
     expect(bruno_page.locator("input[name=email]")).to_be_visible()
     assert bruno_page.locator("html").get_attribute("lang") == language
