@@ -73,7 +73,11 @@ def test_the_invitee_signs_in_and_accepts(
     assert page.status_code == 200
     html = page.content.decode()
     assert dimona.name in html and gl.get_full_name() in html
-    assert f"/accounts/login/?next={url}" in html and f"/accounts/signup/?next={url}" in html
+    assert f"/accounts/login/?next={url}" in html
+    # Signing up starts with the invited address filled in (allauth reads ?email=).
+    signup = f"/accounts/signup/?next={url}&amp;email={person.email.replace('@', '%40')}"
+    assert signup in html
+    assert f'value="{person.email}"' in client.get(signup.replace("&amp;", "&")).content.decode()
     assert 'value="accept"' not in html
     # An answer needs an account: a POST leads to sign-in and changes nothing.
     response = client.post(url, {"action": "accept"})
