@@ -552,8 +552,10 @@ def batch_parse(*, actor, enterprise_quality, uploaded, message: str = "") -> In
         lines = list(reader)
     except csv.Error:
         raise RoleError(_("The file could not be read as CSV.")) from None
+    first_line = 1  # numbers as the manager's spreadsheet shows them: the header is line 1
     if lines and [c.strip().lower() for c in lines[0]][:3] == CSV_COLUMNS[:3]:
         lines = lines[1:]
+        first_line = 2
     if not lines:
         raise RoleError(_("The file contains no rows."))
     if len(lines) > MAX_CSV_ROWS:
@@ -562,7 +564,7 @@ def batch_parse(*, actor, enterprise_quality, uploaded, message: str = "") -> In
     today = timezone.localdate()
     seen: set[str] = set()
     rows = []
-    for number, cells in enumerate(lines, start=1):
+    for number, cells in enumerate(lines, start=first_line):
         cells = [c.strip() for c in cells] + [""] * (len(CSV_COLUMNS) - len(cells))
         first, last, email, role_codes, until, nn = cells[: len(CSV_COLUMNS)]
         errors = []

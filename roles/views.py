@@ -430,7 +430,14 @@ def bulk_preview(request, eq_id: int, pk: int):
             return redirect("roles:bulk_preview", eq_id=eq.pk, pk=batch.pk)
         return redirect("roles:bulk_progress", eq_id=eq.pk, pk=batch.pk)
     page = Paginator(batch.rows, 200).get_page(request.GET.get("page"))
-    return render(request, "roles/bulk_preview.html", _ctx(eq, batch=batch, page=page))
+    # The manager wrote codes; the preview reads back the roles' names (an unknown code as
+    # written, next to its error).
+    names = {
+        role.code: f"{role.application.name} — {role.name}"
+        for role in selectors.roles_for_quality(eq)
+    }
+    rows = [{**row, "role_names": [names.get(code, code) for code in row["roles"]]} for row in page]
+    return render(request, "roles/bulk_preview.html", _ctx(eq, batch=batch, page=page, rows=rows))
 
 
 @login_required

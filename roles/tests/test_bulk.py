@@ -40,6 +40,11 @@ def test_preview_lists_every_row_with_its_errors_then_sends(
     for name in ["Marie", "Jan", "Luc", "Eva", "Tom", "Ann"]:
         assert name in page
     assert page.count('class="errorlist"') == 4
+    # Lines as the spreadsheet numbers them (the header is line 1); roles by their names,
+    # an unknown code as written.
+    assert [row["line"] for row in InvitationBatch.objects.get().rows] == [2, 3, 4, 5, 6, 7]
+    assert "Dimona — déclaration, Dimona — consultation" in page
+    assert "mandates-manage" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("roles:bulk_preview", args=[eq.pk, batch.pk]))
     assert response.status_code == 302
