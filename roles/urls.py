@@ -22,6 +22,7 @@ urlpatterns = [
     path("roles/q/<int:eq_id>/links/<int:pk>/disable/", views.link_disable, name="link_disable"),
     path("roles/q/<int:eq_id>/requests/<int:pk>/", views.request_decide, name="request_decide"),
     path("roles/q/<int:eq_id>/bulk/", views.bulk_upload, name="bulk_upload"),
+    path("roles/q/<int:eq_id>/bulk/example.csv", views.bulk_example, name="bulk_example"),
     path("roles/q/<int:eq_id>/bulk/<int:pk>/", views.bulk_preview, name="bulk_preview"),
     path("roles/q/<int:eq_id>/bulk/<int:pk>/progress/", views.bulk_progress, name="bulk_progress"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -404,6 +404,24 @@ def bulk_upload(request, eq_id: int):
         "roles/bulk_upload.html",
         _ctx(eq, form=form, roles=selectors.roles_for_quality(eq)),
     )
+
+
+@login_required
+@require_GET
+def bulk_example(request, eq_id: int):
+    """A file to start from: the expected columns and two rows with this quality's roles."""
+    eq = managed_quality_for_user(request.user, eq_id)
+    codes = [role.code for role in selectors.roles_for_quality(eq)[:2]]
+    next_year = timezone.localdate().replace(year=timezone.localdate().year + 1, day=1)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="invitations-example.csv"'
+    writer = csv.writer(response, quoting=csv.QUOTE_ALL)
+    writer.writerow(services.CSV_COLUMNS)
+    writer.writerow(["Marie", "Peeters", "marie.peeters@example.be", codes[0], "", ""])
+    writer.writerow(
+        ["Jan", "Janssens", "jan.janssens@example.be", ";".join(codes), next_year.isoformat(), ""]
+    )
+    return response
 
 
 def _batch_or_404(eq, pk):

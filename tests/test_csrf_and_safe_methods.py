@@ -209,6 +209,7 @@ ROUTES = [
     Route("roles:manage_home", lambda w: w.chain.gl),
     Route("roles:list", lambda w: w.chain.gl, _eq),
     Route("roles:export", lambda w: w.chain.gl, _eq),
+    Route("roles:bulk_example", lambda w: w.chain.gl, _eq),
     Route(
         "roles:attribution",
         lambda w: w.chain.gl,

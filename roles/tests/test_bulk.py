@@ -99,3 +99,18 @@ def test_ten_thousand_rows(gl, eq, django_capture_on_commit_callbacks, mailoutbo
     assert Invitation.objects.filter(batch=batch, status="queued").count() == 10000
     assert Invitation.roles.through.objects.filter(invitation__batch=batch).count() == 10000
     assert OutboxMessage.objects.filter(task_name="roles.send_invitations").count() == 50
+
+
+def test_the_example_file_goes_through_the_preview_without_errors(client, gl, eq, other_eq):
+    client.force_login(gl)
+    response = client.get(reverse("roles:bulk_example", args=[eq.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    content = b"".join(response).decode()
+    assert content.splitlines()[0] == '"' + '","'.join(services.CSV_COLUMNS) + '"'
+    upload = io.BytesIO(content.encode())
+    upload.name = "example.csv"
+    batch = services.batch_parse(actor=gl, enterprise_quality=eq, uploaded=upload)
+    assert (batch.total_rows, batch.valid_rows) == (2, 2)
+    # Another enterprise's quality: not this manager's.
+    assert client.get(reverse("roles:bulk_example", args=[other_eq.pk])).status_code == 404
