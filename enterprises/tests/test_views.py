@@ -387,3 +387,22 @@ def test_the_registration_form_renders_for_the_legal_representative(db):
     assert response.status_code == 200
     assert b'name="co_rae-TOTAL_FORMS"' in response.content
     assert b'for="id_rae-national_number"' in response.content
+
+
+def test_my_enterprises_offers_to_register_only_what_can_be_registered(chain):
+    from enterprises.models import Enterprise
+
+    lr = chain.lr
+    active = EnterpriseFactory(name="Active Unregistered SA")
+    stopped = EnterpriseFactory(name="Stopped Unregistered SA", status=Enterprise.Status.STOPPED)
+    for enterprise in (active, stopped):
+        MandateFactory(enterprise=enterprise, national_number=lr.national_number)
+    html = signed_in(lr).get(reverse("enterprises:mine")).content.decode()
+    register = reverse("enterprises:register")
+    assert f"{register}?number={active.number}" in html
+    assert f"{register}?number={stopped.number}" not in html
+    from django.utils.translation import gettext, override
+
+    with override("fr"):
+        reason = gettext("This enterprise is not active in the Crossroads Bank for Enterprises.")
+    assert reason in html
