@@ -30,6 +30,8 @@ compilemessages: install
 
 ## make run — the embedded default: SQLite, tasks in-process, mails in /dev/mailbox/.
 run: export DEBUG = true
+# Links in the development mailbox's e-mails point at the port the portal runs on.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install compilemessages
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_demo
