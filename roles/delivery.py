@@ -60,18 +60,22 @@ STALLED_AFTER = timedelta(minutes=10)
 @dataclass
 class Outcome:
     sent: list[int] = field(default_factory=list)
-    retried: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
     returned: list[int] = field(default_factory=list)  # not tried: out of time
     skipped: int = 0  # not ours to send (already sent, revoked, held by another task)
 
 
 def enqueue_delivery(invitation_ids: list[int], *, countdown: float | None = None) -> None:
-    """Queue delivery tasks for these invitations (in the caller's transaction)."""
+    """Queue delivery tasks for these queued invitations, in the caller's transaction, and
+    the time after which the sweeper takes over if no task has moved them on by then."""
     from roles.tasks import send_invitations
 
+    resume_after = timezone.now() + timedelta(seconds=countdown or 0) + STALLED_AFTER
     for start in range(0, len(invitation_ids), CHUNK_SIZE):
-        enqueue(send_invitations, *invitation_ids[start : start + CHUNK_SIZE], countdown=countdown)
+        chunk = invitation_ids[start : start + CHUNK_SIZE]
+        Invitation.objects.filter(pk__in=chunk, status=Invitation.Status.QUEUED).update(
+            resume_after=resume_after
+        )
+        enqueue(send_invitations, *chunk, countdown=countdown)
 
 
 def deliver(invitation_ids: list[int], *, claim: str | None = None) -> Outcome:
@@ -222,18 +226,17 @@ def _record(
             status=Invitation.Status.QUEUED,
             attempts=F("attempts") - 1,  # never tried: not an attempt
             claimed_by="",
-            resume_after=now + STALLED_AFTER,
             updated_at=now,
         )
         if returned and requeue:
             enqueue_delivery(returned)
-        _record_errors([by_pk[pk] for pk in errors if pk in ours], errors, permanent, outcome, now)
+        _record_errors([by_pk[pk] for pk in errors if pk in ours], errors, permanent, now)
 
 
-def _record_errors(invitations, errors, permanent, outcome: Outcome, now) -> None:
+def _record_errors(invitations, errors, permanent, now) -> None:
     final = [i for i in invitations if i.pk in permanent or i.attempts > settings.TASK_MAX_RETRIES]
     retry = [i for i in invitations if i not in final]
-    _update_by_error(final, errors, status=Invitation.Status.FAILED, resume_after=None, now=now)
+    _update_by_error(final, errors, status=Invitation.Status.FAILED, now=now)
     for invitation in final:
         logger.warning("Invitation %s not delivered: %s", invitation.pk, errors[invitation.pk])
     audit_each(
@@ -243,7 +246,6 @@ def _record_errors(invitations, errors, permanent, outcome: Outcome, now) -> Non
         enterprise=lambda invitation: invitation.enterprise,
         details=lambda invitation: {"error": errors[invitation.pk][:500]},
     )
-    outcome.failed = [i.pk for i in final]
     # The others wait for their next attempt, grouped by attempt number (same backoff).
     for attempts in sorted({i.attempts for i in retry}):
         group = [i for i in retry if i.attempts == attempts]
@@ -253,19 +255,11 @@ def _record_errors(invitations, errors, permanent, outcome: Outcome, now) -> Non
             maximum=MAX_BACKOFF,
             full_jitter=settings.TASK_RETRY_JITTER,
         )
-        _update_by_error(
-            group,
-            errors,
-            status=Invitation.Status.QUEUED,
-            resume_after=now + timedelta(seconds=delay) + STALLED_AFTER,
-            now=now,
-        )
-        ids = [i.pk for i in group]
-        enqueue_delivery(ids, countdown=delay)
-        outcome.retried += ids
+        _update_by_error(group, errors, status=Invitation.Status.QUEUED, now=now)
+        enqueue_delivery([i.pk for i in group], countdown=delay)
 
 
-def _update_by_error(invitations, errors, *, status, resume_after, now) -> None:
+def _update_by_error(invitations, errors, *, status, now) -> None:
     """One UPDATE per distinct error (a chunk that met a dead server shares one)."""
     by_error: dict[str, list[int]] = {}
     for invitation in invitations:
@@ -275,7 +269,7 @@ def _update_by_error(invitations, errors, *, status, resume_after, now) -> None:
             status=status,
             last_error=error,
             claimed_by="",
-            resume_after=resume_after,
+            resume_after=None,  # a queued one gets its own from enqueue_delivery
             updated_at=now,
         )
 
@@ -300,10 +294,7 @@ def resume_stalled(limit: int = 10_000) -> int:
         )
         if ids:
             Invitation.objects.filter(pk__in=ids).update(
-                status=Invitation.Status.QUEUED,
-                claimed_by="",
-                resume_after=now + STALLED_AFTER,
-                updated_at=now,
+                status=Invitation.Status.QUEUED, claimed_by="", updated_at=now
             )
             enqueue_delivery(ids)
     if ids:

@@ -321,7 +321,6 @@ def invitations_create(
     message: str = "",
     language: str = "fr",
 ) -> list[Invitation]:
-
     _check_roles_in_scope(enterprise_quality, roles)
     _check_end_date(valid_until)
     if not invitees:
@@ -343,7 +342,6 @@ def invitations_create(
                 language=invitee.language or _language_for(invitee.email, language),
                 message=message,
                 valid_until=valid_until,
-                resume_after=timezone.now() + delivery.STALLED_AFTER,
             )
             invitation.full_clean(exclude=["token_hash"])
             invitation.save()
@@ -362,7 +360,6 @@ def invitations_create(
 
 def invitation_resend(*, actor, invitation: Invitation) -> None:
     """Queue a new link (the token rotates when it is sent: the old link stops working)."""
-
     if not invitation.can_be_resent:
         raise RoleError(_("This invitation can no longer be resent."))
     _check_and_count_invitations(actor=actor, enterprise=invitation.enterprise, count=1)
@@ -374,7 +371,6 @@ def invitation_resend(*, actor, invitation: Invitation) -> None:
             attempts=0,
             last_error="",
             expires_at=None,
-            resume_after=timezone.now() + delivery.STALLED_AFTER,
             updated_at=timezone.now(),
         )
         if not changed:
@@ -636,7 +632,6 @@ def batch_parse(*, actor, enterprise_quality, uploaded, message: str = "") -> In
 
 def batch_confirm(*, actor, batch: InvitationBatch) -> int:
     """Create the valid rows' invitations in bulk; one outbox message per chunk."""
-
     valid = [r for r in batch.rows if not r["errors"]]
     if not valid:
         raise RoleError(_("No valid row to send."))
@@ -648,7 +643,6 @@ def batch_confirm(*, actor, batch: InvitationBatch) -> int:
         ).update(status=InvitationBatch.Status.CONFIRMED, confirmed_at=timezone.now())
         if not claimed:
             raise RoleError(_("This batch was already sent."))
-        resume_after = timezone.now() + delivery.STALLED_AFTER
         invitations = Invitation.objects.bulk_create(
             [
                 Invitation(
@@ -663,7 +657,6 @@ def batch_confirm(*, actor, batch: InvitationBatch) -> int:
                     message=batch.message,
                     valid_until=date.fromisoformat(r["valid_until"]) if r["valid_until"] else None,
                     batch=batch,
-                    resume_after=resume_after,
                 )
                 for r in valid
             ],

@@ -29,7 +29,7 @@ RETRY = {
 }
 
 
-def _with_retries(task, deliver, on_error=None):
+def _with_retries(task, deliver):
     """Run `deliver`; on SMTP/network errors let Celery retry with backoff.
 
     Eager mode (the embedded default, and tests) has no broker to schedule a retry on, and
@@ -38,15 +38,12 @@ def _with_retries(task, deliver, on_error=None):
     """
     attempt = task.request.retries
     while True:
-        final = attempt >= task.max_retries
         try:
             return deliver()
         except (smtplib.SMTPException, OSError) as exc:
-            if on_error is not None:
-                on_error(exc, final)
-            if final:
+            if attempt >= task.max_retries:
                 logger.warning("%s%s failed for good: %r", task.name, task.request.args, exc)
-                if on_error is not None or task.request.is_eager:
+                if task.request.is_eager:
                     return None
                 raise
             if not task.request.is_eager:
