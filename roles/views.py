@@ -411,7 +411,8 @@ def bulk_upload(request, eq_id: int):
 def bulk_example(request, eq_id: int):
     """A file to start from: the expected columns and two rows with this quality's roles."""
     eq = managed_quality_for_user(request.user, eq_id)
-    codes = [role.code for role in selectors.roles_for_quality(eq)[:2]]
+    # A quality whose catalogue has no role yet still gets the columns (roles left empty).
+    codes = [role.code for role in selectors.roles_for_quality(eq)[:2]] or [""]
     next_year = timezone.localdate().replace(year=timezone.localdate().year + 1, day=1)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="invitations-example.csv"'
@@ -450,10 +451,7 @@ def bulk_preview(request, eq_id: int, pk: int):
     page = Paginator(batch.rows, 200).get_page(request.GET.get("page"))
     # The manager wrote codes; the preview reads back the roles' names (an unknown code as
     # written, next to its error).
-    names = {
-        role.code: f"{role.application.name} — {role.name}"
-        for role in selectors.roles_for_quality(eq)
-    }
+    names = {role.code: str(role) for role in selectors.roles_for_quality(eq)}
     rows = [{**row, "role_names": [names.get(code, code) for code in row["roles"]]} for row in page]
     return render(request, "roles/bulk_preview.html", _ctx(eq, batch=batch, page=page, rows=rows))
 

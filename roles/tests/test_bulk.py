@@ -114,3 +114,14 @@ def test_the_example_file_goes_through_the_preview_without_errors(client, gl, eq
     assert (batch.total_rows, batch.valid_rows) == (2, 2)
     # Another enterprise's quality: not this manager's.
     assert client.get(reverse("roles:bulk_example", args=[other_eq.pk])).status_code == 404
+
+
+def test_the_example_file_of_a_quality_without_roles_still_has_its_columns(client, gl, eq):
+    from roles.models import Role
+
+    Role.objects.filter(application__quality=eq.quality).update(is_available=False)
+    client.force_login(gl)
+    response = client.get(reverse("roles:bulk_example", args=[eq.pk]))
+    assert response.status_code == 200
+    content = b"".join(response).decode()
+    assert content.splitlines()[0] == '"' + '","'.join(services.CSV_COLUMNS) + '"'
