@@ -1,58 +1,30 @@
 """Demo chain: every demo account really holds its profile, through the services.
 
 Idempotent: what exists is skipped. The enterprise is "Boulangerie Renard SRL" from the
-sample registry (imported with `import_cbe` when that command exists, with the names of the
-juridical forms from its code.csv), else a fallback row with the name of its form.
+sample registry in data/cbe-sample (imported with `import_cbe`, with the names of the
+juridical forms from its code.csv).
 """
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.db import transaction
 
 from accounts.models import User
 from enterprises import services
-from enterprises.models import (
-    Designation,
-    Enterprise,
-    EnterpriseQuality,
-    JuridicalForm,
-    Mandate,
-    Quality,
-)
+from enterprises.models import Designation, Enterprise, EnterpriseQuality, Mandate, Quality
 from portal.groups import CONTACT_CENTRE
 
 DEMO_NAME = "Boulangerie Renard SRL"
-FALLBACK_NUMBER = "0403170701"
 LR_EMAIL = "lr@demo.egov.example"
-# The fallback's juridical form and its registry names (as in data/cbe-sample/code.csv).
-FALLBACK_FORM = "610"
-FALLBACK_FORM_LABELS = {
-    "label_fr": "Société à responsabilité limitée",
-    "label_nl": "Besloten vennootschap",
-    "label_de": "Gesellschaft mit beschränkter Haftung",
-    "label_en": "Private limited company",
-}
+SAMPLE = settings.BASE_DIR / "data" / "cbe-sample"
 
 
 def _enterprise(stdout) -> Enterprise:
-    sample = settings.BASE_DIR / "data" / "cbe-sample"
-    if "import_cbe" in get_commands() and sample.is_dir():
-        call_command("import_cbe", str(sample), stdout=stdout)
-    enterprise = Enterprise.objects.filter(name=DEMO_NAME).first()
-    if enterprise is None:
-        JuridicalForm.objects.get_or_create(code=FALLBACK_FORM, defaults=FALLBACK_FORM_LABELS)
-        enterprise, _created = Enterprise.objects.get_or_create(
-            number=FALLBACK_NUMBER,
-            defaults={
-                "name": DEMO_NAME,
-                "juridical_form": FALLBACK_FORM,
-                "street": "Rue Haute",
-                "house_number": "12",
-                "zipcode": "1000",
-                "municipality": "Bruxelles",
-            },
-        )
+    # The sample registry (enterprises, names, juridical forms, mandates) is the demo's
+    # registry; importing it again updates it in place.
+    call_command("import_cbe", str(SAMPLE), stdout=stdout)
+    enterprise = Enterprise.objects.get(name=DEMO_NAME)
     lr = User.objects.get(email=LR_EMAIL)
     if (
         not Mandate.objects.signing()

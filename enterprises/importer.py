@@ -105,7 +105,7 @@ LANGUAGE_RANK = {"1": 0, "2": 1, "3": 2, "4": 3, "0": 4}
 DENOMINATION_SLOT = {"001": 0, "002": 1, "003": 2}
 # code.csv: the one category mirrored, and its languages -> JuridicalForm field.
 JURIDICAL_FORM_CATEGORY = "JuridicalForm"
-CODE_LANGUAGE_FIELD = {"FR": "label_fr", "NL": "label_nl", "DE": "label_de", "EN": "label_en"}
+CODE_LANGUAGE_FIELD = {language.upper(): f for language, f in JuridicalForm.LABEL_FIELDS.items()}
 TRUE_VALUES = {"true", "1", "yes", "y", "t"}
 FALSE_VALUES = {"false", "0", "no", "n", "f", ""}
 
@@ -116,7 +116,7 @@ _FORM_MAX = {f.name: f.max_length for f in JuridicalForm._meta.fields if f.max_l
 ENTERPRISE_WRITE_FIELDS = ["juridical_form", "status", "start_date"]
 DENOMINATION_WRITE_FIELDS = ["name", "abbreviation", "commercial_name"]
 ADDRESS_WRITE_FIELDS = ["street", "house_number", "box", "zipcode", "municipality"]
-JURIDICAL_FORM_WRITE_FIELDS = list(CODE_LANGUAGE_FIELD.values())
+JURIDICAL_FORM_WRITE_FIELDS = list(JuridicalForm.LABEL_FIELDS.values())
 MANDATE_WRITE_FIELDS = [
     "first_name",
     "last_name",
