@@ -161,7 +161,7 @@ def _send(claimed, outcome: Outcome, errors: dict[int, str], permanent: set[int]
                 break  # the rest is given back and queued again at once
             try:
                 message = _message(invitation, raw)
-            except ValueError as exc:  # an address Django's mail refuses: no retry helps
+            except ValueError as exc:  # a header Django's mail refuses: no retry helps
                 errors[invitation.pk] = repr(exc)
                 permanent.add(invitation.pk)
                 continue
@@ -176,6 +176,9 @@ def _send(claimed, outcome: Outcome, errors: dict[int, str], permanent: set[int]
                 break
             try:
                 connection.send_messages([message])
+            except ValueError as exc:  # an address Django's mail refuses: no retry helps
+                errors[invitation.pk] = repr(exc)
+                permanent.add(invitation.pk)
             except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:
                 errors[invitation.pk] = repr(exc)  # refused this one; the session goes on
             except OSError as exc:

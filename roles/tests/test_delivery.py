@@ -250,6 +250,17 @@ def test_an_address_the_mail_library_refuses_fails_at_once(
     assert Invitation.objects.get(pk=invitations[0].pk).attempts == 1  # no retry can help
 
 
+def test_an_address_the_mail_backend_refuses_fails_at_once_and_the_chunk_goes_on(
+    server, gl, eq, dimona, django_capture_on_commit_callbacks
+):
+    # Django's SMTP backend checks each address as it sends (prep_address: ValueError).
+    server.failures["p0@example.test"] = [ValueError("Invalid address")]
+    invitations = create(gl, eq, dimona, 2, django_capture_on_commit_callbacks)
+    assert statuses(invitations) == ["failed", "sent"]
+    assert attempts(invitations) == [1, 1]
+    assert "Invalid address" in fresh(invitations)[0].last_error
+
+
 def test_an_invitation_revoked_while_it_is_sent_stays_revoked(
     server, gl, eq, dimona, django_capture_on_commit_callbacks
 ):
