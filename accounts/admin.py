@@ -10,7 +10,6 @@ class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "national_number", "is_staff", "is_active"]
     search_fields = ["email", "first_name", "last_name", "national_number"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups", "language"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (
@@ -22,6 +21,9 @@ class UserAdmin(BaseUserAdmin):
                     "language",
                     "national_number",
                     "national_number_verified",
+                    "national_number_source",
+                    "national_number_verified_at",
+                    "national_number_verified_by",
                 )
             },
         ),
@@ -31,4 +33,14 @@ class UserAdmin(BaseUserAdmin):
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
+    # The number and its verification change only through the services (sign-in with the
+    # identity provider, the contact centre's check), which audit them.
+    readonly_fields = [
+        "national_number",
+        "national_number_verified",
+        "national_number_source",
+        "national_number_verified_at",
+        "national_number_verified_by",
+    ]
+    list_filter = [*BaseUserAdmin.list_filter, "language", "national_number_verified"]
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

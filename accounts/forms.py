@@ -29,19 +29,15 @@ class SignupForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
-    national_number = NationalNumberField(required=False)
+    national_number = NationalNumberField(
+        required=False,
+        help_text=_(
+            "Optional. A number you type is unverified and unlocks nothing until you sign in "
+            "with eID or itsme, or the contact centre checks your identity document."
+        ),
+    )
 
     field_order = ["first_name", "last_name", "email", "password1", "password2"]
-
-    def clean_national_number(self) -> str:
-        value = self.cleaned_data["national_number"]
-        # The same message as for a free number would let anyone probe who has an account;
-        # a taken number is still refused, but only the owner can reset it through support.
-        if value and User.objects.filter(national_number=value).exists():
-            raise forms.ValidationError(
-                _("This national number cannot be used. Contact the contact centre if it is yours.")
-            )
-        return value
 
     def signup(self, request, user) -> None:
         user.first_name = self.cleaned_data["first_name"]
@@ -65,12 +61,7 @@ class AccountSettingsForm(forms.ModelForm):
             self.fields["national_number"].disabled = True
 
     def clean_national_number(self) -> str | None:
-        value = self.cleaned_data["national_number"] or None
-        if (
-            value
-            and User.objects.filter(national_number=value).exclude(pk=self.instance.pk).exists()
-        ):
-            raise forms.ValidationError(
-                _("This national number cannot be used. Contact the contact centre if it is yours.")
-            )
-        return value
+        # No uniqueness check: a declared number unlocks nothing, so two accounts may declare
+        # one; refusing a taken number would tell a visitor which numbers have an account.
+        # Uniqueness holds among verified numbers (a constraint) and is checked at verification.
+        return self.cleaned_data["national_number"] or None

@@ -13,6 +13,23 @@ class Language(models.TextChoices):
     EN = "en", "English"
 
 
+class NationalNumberSource(models.TextChoices):
+    """Who vouched for a verified national number. A number a person typed has none."""
+
+    IDENTITY_PROVIDER = "identity_provider", _("federal identity provider (eID, itsme)")
+    CONTACT_CENTRE = "contact_centre", _("contact centre (identity document checked)")
+    DEMO = "demo", _("demo data")
+
+
+class IdentityDocument(models.TextChoices):
+    """What a contact-centre agent may check before verifying a national number."""
+
+    EID = "eid", _("Belgian identity card (eID)")
+    KIDS_ID = "kids_id", _("Kids-ID")
+    RESIDENCE_CARD = "residence_card", _("residence card for foreign nationals")
+    PASSPORT = "passport", _("Belgian passport")
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -37,8 +54,13 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. The national number ties them to mandates, designations and attributions.
 
-    It comes from the identity provider's claims in production (verified); on a local
-    account it is declared by the person and shown as unverified.
+    A number is *declared* (typed by the person: it unlocks nothing) or *verified* (a claim
+    of the federal identity provider, or a contact-centre agent's check of an identity
+    document). Everything that hangs on a number — legal representation, accepting a
+    designation or an invitation made for a number, attributions made before the account
+    existed — reads `verified_national_number`, never the raw field. Only verified numbers
+    are unique: a declared one says nothing about who owns it, and refusing it would tell a
+    visitor which numbers have an account.
     """
 
     email = models.EmailField(_("e-mail address"), unique=True)
@@ -50,13 +72,24 @@ class User(AbstractBaseUser, PermissionsMixin):
     national_number = models.CharField(
         _("national number"),
         max_length=11,
-        unique=True,
         null=True,
         blank=True,
         validators=[validate_national_number],
         help_text=_("11 digits, as on the back of the Belgian identity card."),
     )
     national_number_verified = models.BooleanField(_("national number verified"), default=False)
+    national_number_source = models.CharField(
+        _("verified by"), max_length=20, choices=NationalNumberSource, blank=True
+    )
+    national_number_verified_at = models.DateTimeField(_("verified on"), null=True, blank=True)
+    national_number_verified_by = models.ForeignKey(
+        "self",
+        verbose_name=_("verifying agent"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -71,6 +104,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_number"],
+                condition=models.Q(national_number_verified=True),
+                name="accounts_user_one_account_per_verified_national_number",
+            ),
+            # A verified number always says who vouched for it, and when.
+            models.CheckConstraint(
+                condition=models.Q(national_number_verified=False)
+                | (
+                    models.Q(national_number__isnull=False)
+                    & ~models.Q(national_number_source="")
+                    & models.Q(national_number_verified_at__isnull=False)
+                ),
+                name="accounts_user_verified_national_number_has_source",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -84,6 +134,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def national_number_display(self) -> str:
         return format_national_number(self.national_number or "")
+
+    @property
+    def verified_national_number(self) -> str | None:
+        """The number that carries power: only a verified one."""
+        return self.national_number if self.national_number_verified else None
 
     def clean(self) -> None:
         super().clean()

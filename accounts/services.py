@@ -1,7 +1,26 @@
-from django.contrib.auth import get_user_model
-from django.db import transaction
+"""Every state change of a person's account.
 
+The national number is the one field with power (see `User`): a person may declare or
+change it freely while it is unverified, and it then unlocks nothing; once verified only
+another verification changes it. Verification is the moment what was made for that number
+before the account existed (attributions, by `national_number_verified` receivers) attaches.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import IdentityDocument, NationalNumberSource
+from accounts.signals import national_number_verified
+from accounts.validators import normalize_national_number
 from portal.audit import audit
+from portal.outbox import enqueue
+
+
+class NumberTaken(ValidationError):
+    """The number is already verified on another account: one person, one verified account."""
 
 
 @transaction.atomic
@@ -10,6 +29,11 @@ def account_update(*, actor, user, data: dict) -> None:
     # values onto it while validating, so comparing with `user` itself never saw a change.
     stored = get_user_model().objects.select_for_update().get(pk=user.pk)
     changed = {k: v for k, v in data.items() if getattr(stored, k) != v}
+    if "national_number" in changed and stored.national_number_verified:
+        # The form disables the field; this holds for any other caller too.
+        raise ValidationError(
+            _("A verified national number cannot be changed."), code="verified_number"
+        )
     for key, value in changed.items():
         setattr(user, key, value)
     if changed:
@@ -18,3 +42,102 @@ def account_update(*, actor, user, data: dict) -> None:
         audit(
             actor=actor, action="account.updated", target=user, details={"fields": sorted(changed)}
         )
+
+
+def national_number_verify(
+    *,
+    actor,
+    user,
+    national_number: str,
+    source: str,
+    document_kind: str = "",
+    reason: str = "",
+):
+    """Mark `user`'s national number verified by `source`, in one transaction.
+
+    - `source` says who vouches: the identity provider's claim (actor: the person signing
+      in), a contact-centre agent's document check (actor: the agent), or the demo data.
+    - The verified number replaces what the person declared; an identity-provider sign-in
+      may also replace a verified number (the federal service is authoritative), and the
+      audit event says so with the previous number's last digits only.
+    - Refused (`NumberTaken`) when another account holds this number verified.
+    - The person is told by e-mail when someone else (the contact centre) verified it.
+    """
+    User = get_user_model()
+    number = normalize_national_number(national_number)
+    if source not in NationalNumberSource.values:
+        raise ValueError(f"unknown verification source {source!r}")
+    if source == NationalNumberSource.CONTACT_CENTRE and (
+        document_kind not in IdentityDocument.values or not reason.strip()
+    ):
+        # The audit must say what was checked and why: no verification without both.
+        raise ValidationError(
+            _("Say which identity document you checked, and why."), code="document_required"
+        )
+    with transaction.atomic():
+        stored = User.objects.select_for_update().get(pk=user.pk)
+        if (
+            User.objects.filter(national_number=number, national_number_verified=True)
+            .exclude(pk=stored.pk)
+            .exists()
+        ):
+            raise NumberTaken(
+                _(
+                    "This national number is already verified on another account. The "
+                    "person signs in with that account; the contact centre can help."
+                ),
+                code="number_taken",
+            )
+        previous = stored.national_number if stored.national_number_verified else None
+        if previous == number and stored.national_number_source == source:
+            return stored  # a repeated sign-in through the provider: nothing new to record
+        if previous and previous != number and source != NationalNumberSource.IDENTITY_PROVIDER:
+            raise ValidationError(
+                _(
+                    "This account already has another verified national number. Only a "
+                    "sign-in with eID or itsme can change it."
+                ),
+                code="verified_number",
+            )
+        stored.national_number = number
+        stored.national_number_verified = True
+        stored.national_number_source = source
+        stored.national_number_verified_at = timezone.now()
+        stored.national_number_verified_by = (
+            actor if source == NationalNumberSource.CONTACT_CENTRE else None
+        )
+        stored.full_clean(validate_constraints=False)  # the constraint is the save below
+        try:
+            with transaction.atomic():
+                stored.save()
+        except IntegrityError:
+            # Another account got this number verified in the same instant.
+            raise NumberTaken(
+                _("This national number is already verified on another account."),
+                code="number_taken",
+            ) from None
+        details = {"source": source}
+        if document_kind:
+            details["document_kind"] = document_kind
+        if reason:
+            details["reason"] = reason
+        if previous and previous != number:
+            # The audit keeps evidence, not a second copy of the old number.
+            details["replaced_verified_number_ending"] = previous[-4:]
+        audit(actor=actor or stored, action="identity.verified", target=stored, details=details)
+        # Attributions made for this number before the account existed attach now, in this
+        # transaction (roles' receiver), so a verification never half-happens.
+        national_number_verified.send(sender=User, user=stored)
+        if source == NationalNumberSource.CONTACT_CENTRE:
+            from accounts import tasks
+
+            enqueue(tasks.notify_identity_verified, stored.pk)
+    for field in (
+        "national_number",
+        "national_number_verified",
+        "national_number_source",
+        "national_number_verified_at",
+        "national_number_verified_by",
+    ):
+        setattr(user, field, getattr(stored, field))
+    return stored

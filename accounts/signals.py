@@ -10,7 +10,12 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.dispatch import Signal
 from django.utils import timezone
+
+# Sent inside the verifying transaction with `user`: what was made for this number before
+# the account existed attaches to it (receivers write in the same transaction).
+national_number_verified = Signal()
 
 
 def _session_model():

@@ -57,10 +57,13 @@ class PersonForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("myself"):
-            if not self.actor.national_number:
+            if not self.actor.verified_national_number:
                 raise ValidationError(
-                    _("Your account has no national number: add it in your account settings."),
-                    code="no_national_number",
+                    _(
+                        "Your national number is not verified: sign in with eID or itsme, or "
+                        "have the contact centre verify it."
+                    ),
+                    code="unverified_national_number",
                 )
             return data
         if self.empty_permitted and not self.has_changed():

@@ -59,9 +59,9 @@ class Access:
         self.enterprise = enterprise
         self.perms: set[str] = set(get_user_perms(user, enterprise))
         self.is_lr = bool(
-            user.national_number
+            user.verified_national_number
             and Mandate.objects.signing()
-            .filter(enterprise=enterprise, national_number=user.national_number)
+            .filter(enterprise=enterprise, national_number=user.verified_national_number)
             .exists()
         )
         self.designations = list(

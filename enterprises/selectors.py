@@ -55,15 +55,15 @@ def my_enterprises_queryset(user):
         .order_by()
         .values("enterprise_id")
     )
-    if user.national_number:
+    if user.verified_national_number:
         ids = ids.union(
             Designation.objects.filter(
-                status=Designation.Status.PENDING, national_number=user.national_number
+                status=Designation.Status.PENDING, national_number=user.verified_national_number
             )
             .order_by()
             .values("enterprise_id"),
             Mandate.objects.signing()
-            .filter(national_number=user.national_number)
+            .filter(national_number=user.verified_national_number)
             .order_by()
             .values("enterprise_id"),
         )
@@ -95,10 +95,10 @@ def my_enterprises(user, enterprises=None) -> list[dict]:
             {"enterprise": enterprise, "is_lr": False, "designations": [], "pending": []},
         )
 
-    if user.national_number:
+    if user.verified_national_number:
         mandates = (
             Mandate.objects.signing()
-            .filter(national_number=user.national_number)
+            .filter(national_number=user.verified_national_number)
             .select_related("enterprise__registration")
         )
         if only is not None:
@@ -108,8 +108,8 @@ def my_enterprises(user, enterprises=None) -> list[dict]:
     designations = Designation.objects.filter(
         Q(person=user, status=Designation.Status.ACTIVE)
         | (
-            Q(status=Designation.Status.PENDING, national_number=user.national_number)
-            if user.national_number
+            Q(status=Designation.Status.PENDING, national_number=user.verified_national_number)
+            if user.verified_national_number
             else Q(pk__in=[])
         )
     ).select_related("enterprise__registration", "enterprise_quality__quality")

@@ -58,15 +58,18 @@ class PersonData:
 
     @classmethod
     def of_user(cls, user) -> "PersonData":
-        if not user.national_number:
+        if not user.verified_national_number:
             raise ValidationError(
-                _("Your account has no national number: add it in your account settings first."),
-                code="no_national_number",
+                _(
+                    "Your national number is not verified: sign in with eID or itsme, or "
+                    "have the contact centre verify it, first."
+                ),
+                code="unverified_national_number",
             )
         return cls(
             first_name=user.first_name,
             last_name=user.last_name,
-            national_number=user.national_number,
+            national_number=user.verified_national_number,
             email=user.email,
             language=user.language,
         )
@@ -85,9 +88,9 @@ def _lock(enterprise: Enterprise) -> Enterprise:
 def is_legal_representative(user, enterprise: Enterprise) -> bool:
     return bool(
         user.is_authenticated
-        and user.national_number
+        and user.verified_national_number
         and Mandate.objects.signing()
-        .filter(enterprise=enterprise, national_number=user.national_number)
+        .filter(enterprise=enterprise, national_number=user.verified_national_number)
         .exists()
     )
 
@@ -170,7 +173,10 @@ def _create(
     account) confirms through the e-mailed link.
     """
     _check_not_open(enterprise, kind, person.national_number, enterprise_quality)
-    is_self = bool(actor.national_number) and actor.national_number == person.national_number
+    is_self = (
+        bool(actor.verified_national_number)
+        and actor.verified_national_number == person.national_number
+    )
     designation = Designation(
         enterprise=enterprise,
         kind=kind,
@@ -260,10 +266,10 @@ def registration_check(*, user, enterprise: Enterprise) -> None:
             _("This enterprise is not active in the Crossroads Bank for Enterprises."),
             code="inactive",
         )
-    if not user.national_number:
+    if not user.verified_national_number:
         raise ValidationError(
-            _("Your account has no national number, so your mandates cannot be checked."),
-            code="no_national_number",
+            _("Your national number is not verified, so your mandates cannot be checked."),
+            code="unverified_national_number",
         )
     if not is_legal_representative(user, enterprise):
         raise ValidationError(
@@ -356,7 +362,10 @@ def designation_accept(*, actor, designation: Designation) -> Designation:
             raise ValidationError(_("This designation is no longer waiting for acceptance."))
         if designation.link_expired:
             raise ValidationError(_("This link has expired."), code="expired")
-        if not actor.national_number or actor.national_number != designation.national_number:
+        if (
+            not actor.verified_national_number
+            or actor.verified_national_number != designation.national_number
+        ):
             raise ValidationError(_("This designation is for another person."), code="wrong_person")
         if designation.enterprise_quality_id and not designation.enterprise_quality.is_active:
             raise ValidationError(_("This quality is no longer active."), code="quality_inactive")

@@ -64,10 +64,13 @@ def _registration_refusal(exc: ValidationError) -> Refused:
             ),
             help_slug="lr-designate-rae",
         )
-    if exc.code == "no_national_number":
+    if exc.code == "unverified_national_number":
         return Refused(
             reason=reason,
-            who_can=_("Add your national number in your account settings, then try again."),
+            who_can=_(
+                "You, once your national number is verified: sign in with eID or itsme, or "
+                "have the contact centre check your identity document."
+            ),
             help_slug="lr-register",
         )
     return refuse("legal_representative", reason=reason)
@@ -456,9 +459,9 @@ def accept(request, token: str):
         problem, status = "withdrawn", 410
     elif designation.status == Designation.Status.EXPIRED or designation.link_expired:
         problem, status = "expired", 410
-    elif not request.user.national_number:
-        problem, status = "no_national_number", 403
-    elif request.user.national_number != designation.national_number:
+    elif not request.user.verified_national_number:
+        problem, status = "unverified_national_number", 403
+    elif request.user.verified_national_number != designation.national_number:
         problem, status = "wrong_person", 403
     if problem is None and request.method == "POST":
         try:

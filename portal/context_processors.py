@@ -30,6 +30,12 @@ def portal(request) -> dict:
     return {
         "portal_name": settings.PORTAL_NAME,
         "contact_centre_url": settings.CONTACT_CENTRE_URL,
+        # Where a person verifies their national number (accounts/_verify_identity.html).
+        "identity_provider": (
+            {"id": settings.OIDC_PROVIDER_ID, "name": settings.OIDC_PROVIDER_NAME}
+            if settings.OIDC_SERVER_URL
+            else None
+        ),
         "header_enterprises": acting,
         "manages_roles": manages_roles,
         "debug_mailbox": settings.DEBUG,

@@ -224,14 +224,16 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Identity provider (the federal authentication service in production).
 OIDC_SERVER_URL = env_url("OIDC_SERVER_URL", None, schemes=("https", "http"))
 OIDC_NATIONAL_NUMBER_CLAIM = env_str("OIDC_NATIONAL_NUMBER_CLAIM", "national_number")
+OIDC_PROVIDER_ID = env_str("OIDC_PROVIDER_ID", "fas")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "Federal Authentication Service")
 SOCIALACCOUNT_PROVIDERS = {}
 if OIDC_SERVER_URL:
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
         "OAUTH_PKCE_ENABLED": True,
         "APPS": [
             {
-                "provider_id": env_str("OIDC_PROVIDER_ID", "fas"),
-                "name": env_str("OIDC_PROVIDER_NAME", "Federal Authentication Service"),
+                "provider_id": OIDC_PROVIDER_ID,
+                "name": OIDC_PROVIDER_NAME,
                 "client_id": env_str("OIDC_CLIENT_ID"),
                 "secret": env_str("OIDC_CLIENT_SECRET"),
                 "settings": {

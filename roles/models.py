@@ -371,6 +371,12 @@ class Invitation(TimeStamped):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
+    def bound_to_national_number(self) -> bool:
+        """Who may answer: the account with this verified number, else the invited address
+        (verified on the account). Holding the link is never enough."""
+        return bool(self.national_number)
+
+    @property
     def can_be_resent(self) -> bool:
         return self.status in {
             self.Status.SENT,

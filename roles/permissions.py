@@ -6,6 +6,7 @@ enterprise gets 404; an LR, RAE or co-RAE of that enterprise who is not its GL g
 explained 403 (the seed: "you cannot manage role attributions directly").
 """
 
+from allauth.account.models import EmailAddress
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -25,9 +26,9 @@ def _is_rae(user, enterprise: Enterprise) -> bool:
 
 
 def _is_legal_representative(user, enterprise: Enterprise) -> bool:
-    return bool(user.national_number) and (
+    return bool(user.verified_national_number) and (
         Mandate.objects.signing()
-        .filter(enterprise=enterprise, national_number=user.national_number)
+        .filter(enterprise=enterprise, national_number=user.verified_national_number)
         .exists()
     )
 
@@ -65,3 +66,30 @@ def managed_quality_for_user(user, enterprise_quality_id: int) -> EnterpriseQual
         return eq
     refuse_non_manager(user, eq.enterprise)
     raise Http404
+
+
+# Why an invitation is not for this account (the invitation page explains each).
+NOT_FOR_YOU_UNVERIFIED = "unverified"
+NOT_FOR_YOU_OTHER_PERSON = "other_person"
+NOT_FOR_YOU_OTHER_ADDRESS = "other_address"
+
+
+def invitation_not_for(user, invitation) -> str | None:
+    """None when `user` is the invited person, else why not.
+
+    An invitation that names a national number is for the account holding that number
+    *verified*; one without a number is for the account with the invited address verified.
+    Accepting and declining both need this: the link alone is a bearer token that may have
+    been forwarded.
+    """
+    if invitation.bound_to_national_number:
+        if not user.verified_national_number:
+            return NOT_FOR_YOU_UNVERIFIED
+        if user.verified_national_number != invitation.national_number:
+            return NOT_FOR_YOU_OTHER_PERSON
+        return None
+    if not EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists():
+        return NOT_FOR_YOU_OTHER_ADDRESS
+    return None

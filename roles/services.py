@@ -91,7 +91,10 @@ def _person_for_national_number(national_number: str):
 
     if not national_number:
         return None
-    return User.objects.filter(national_number=national_number, is_active=True).first()
+    # Only a verified number names a person: a declared one may be anybody's.
+    return User.objects.filter(
+        national_number=national_number, national_number_verified=True, is_active=True
+    ).first()
 
 
 def _already_active(*, enterprise, role, person=None, national_number="") -> bool:
@@ -256,13 +259,16 @@ def attribution_deactivate(*, actor, attribution: RoleAttribution) -> None:
 
 
 def attributions_attach(*, person) -> int:
-    """Attach attributions given by national number before this person had an account."""
-    if not person.national_number:
+    """Attach attributions given by national number before this person had an account.
+
+    Only to a verified number (see `User.verified_national_number`).
+    """
+    if not person.verified_national_number:
         return 0
     with transaction.atomic():
         pending = list(
             RoleAttribution.objects.filter(
-                person__isnull=True, national_number=person.national_number
+                person__isnull=True, national_number=person.verified_national_number
             ).select_related("enterprise")
         )
         for attribution in pending:
@@ -429,15 +435,21 @@ def invitation_for_token(raw_token: str) -> Invitation | None:
     )
 
 
-def invitation_accept(*, actor, invitation: Invitation) -> list[RoleAttribution]:
-    """Single use: a guarded state change decides which of two concurrent clicks wins."""
-    if invitation.national_number and invitation.national_number != actor.national_number:
+def _check_invitee(actor, invitation: Invitation) -> None:
+    from roles.permissions import invitation_not_for
+
+    if invitation_not_for(actor, invitation) is not None:
         raise RoleError(
             _(
-                "This invitation was sent to a person with another national number. "
-                "Sign in with the account of the invited person."
+                "This invitation is for someone else: sign in with the account of the "
+                "invited person."
             )
         )
+
+
+def invitation_accept(*, actor, invitation: Invitation) -> list[RoleAttribution]:
+    """Single use: a guarded state change decides which of two concurrent clicks wins."""
+    _check_invitee(actor, invitation)
     now = timezone.now()
     with transaction.atomic():
         won = Invitation.objects.filter(
@@ -457,7 +469,7 @@ def invitation_accept(*, actor, invitation: Invitation) -> list[RoleAttribution]
                 enterprise_quality=invitation.enterprise_quality,
                 role=role,
                 person=actor,
-                national_number=actor.national_number or "",
+                national_number=actor.verified_national_number or "",
                 first_name=actor.first_name or invitation.first_name,
                 last_name=actor.last_name or invitation.last_name,
                 email=invitation.email,
@@ -478,6 +490,7 @@ def invitation_accept(*, actor, invitation: Invitation) -> list[RoleAttribution]
 
 
 def invitation_decline(*, actor, invitation: Invitation) -> None:
+    _check_invitee(actor, invitation)
     now = timezone.now()
     with transaction.atomic():
         won = Invitation.objects.filter(
@@ -770,7 +783,7 @@ def _grant_from_link(*, link: AccessLink, person) -> list[RoleAttribution]:
             enterprise_quality=link.enterprise_quality,
             role=role,
             person=person,
-            national_number=person.national_number or "",
+            national_number=person.verified_national_number or "",
             first_name=person.first_name,
             last_name=person.last_name,
             email=person.email,

@@ -1,19 +1,22 @@
-"""Attach attributions given by national number when the person signs in or sets it."""
+"""Attach attributions given by national number once the person's number is verified.
+
+Never at declaration: a number the person typed proves nothing, and attaching then would
+hand a stranger's attributions to whoever typed their number.
+"""
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from accounts.signals import national_number_verified
 from roles import services
 
 
 @receiver(user_logged_in, dispatch_uid="roles.attach_on_login")
 def attach_on_login(sender, request, user, **kwargs):
+    # Catches attributions made for a verified person while they had no session.
     services.attributions_attach(person=user)
 
 
-def attach_on_save(sender, instance, created, update_fields=None, **kwargs):
-    if not instance.national_number:
-        return
-    if update_fields is not None and "national_number" not in update_fields:
-        return
-    services.attributions_attach(person=instance)
+@receiver(national_number_verified, dispatch_uid="roles.attach_on_verification")
+def attach_on_verification(sender, user, **kwargs):
+    services.attributions_attach(person=user)

@@ -27,7 +27,7 @@ from roles.forms import (
 )
 from roles.models import AccessLink, AccessRequest, Invitation, InvitationBatch
 from roles.paging import TwoEndedPaginator
-from roles.permissions import managed_quality_for_user, refuse_non_manager
+from roles.permissions import invitation_not_for, managed_quality_for_user, refuse_non_manager
 
 PAGE_SIZE = 25
 HOME_PAGE_SIZE = 30
@@ -70,10 +70,10 @@ def manage_home(request):
         refuse_non_manager(request.user, designation.enterprise if designation else None)
         from enterprises.models import Mandate
 
-        if request.user.national_number:
+        if request.user.verified_national_number:
             mandate = (
                 Mandate.objects.signing()
-                .filter(national_number=request.user.national_number)
+                .filter(national_number=request.user.verified_national_number)
                 .select_related("enterprise")
                 .first()
             )
@@ -486,6 +486,8 @@ def invitation(request, token: str):
             return redirect_to_login(request.get_full_path())
         context["roles"] = inv.roles.select_related("application")
         return render(request, "roles/invitation.html", context)
+    context["roles"] = inv.roles.select_related("application")
+    context["not_for_you"] = invitation_not_for(request.user, inv)
     if request.method == "POST" and state == Invitation.Status.SENT:
         action = request.POST.get("action")
         try:
@@ -504,11 +506,8 @@ def invitation(request, token: str):
     elif request.method == "POST":
         context["error"] = _("This invitation can no longer be answered.")
         return render(request, "roles/invitation.html", context, status=409)
-    context["roles"] = inv.roles.select_related("application")
-    context["nn_mismatch"] = bool(
-        inv.national_number and inv.national_number != request.user.national_number
-    )
-    return render(request, "roles/invitation.html", context)
+    status = 403 if context["not_for_you"] and state == Invitation.Status.SENT else 200
+    return render(request, "roles/invitation.html", context, status=status)
 
 
 @login_required

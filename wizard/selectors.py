@@ -95,10 +95,10 @@ def held_profiles(user, limit: int | None = None) -> list[HeldProfile]:
         seen.add((label_key, enterprise))
         held.append(HeldProfile(slug, str(PROFILE_LABELS[label_key]), enterprise))
 
-    if user.national_number:
+    if user.verified_national_number:
         mandates = (
             Mandate.objects.signing()
-            .filter(national_number=user.national_number)
+            .filter(national_number=user.verified_national_number)
             .select_related("enterprise")
             .order_by("enterprise__name")
         )

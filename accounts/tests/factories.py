@@ -1,8 +1,9 @@
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from stdnum.be import nn
 
-from accounts.models import User
+from accounts.models import NationalNumberSource, User
 
 
 def national_number_for(index: int) -> str:
@@ -25,7 +26,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     language = "fr"
     national_number = factory.Sequence(lambda n: national_number_for(n))
+    # Factory people signed in through the identity provider: their number carries power.
+    # `UserFactory(declared=True)` gives a person who only typed it.
+    national_number_verified = factory.LazyAttribute(lambda o: bool(o.national_number))
+    national_number_source = factory.LazyAttribute(
+        lambda o: NationalNumberSource.IDENTITY_PROVIDER if o.national_number_verified else ""
+    )
+    national_number_verified_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.national_number_verified else None
+    )
     password = factory.django.Password("correct-horse-battery")
+
+    class Params:
+        declared = factory.Trait(national_number_verified=False)
 
     @factory.post_generation
     def verified_email(self, create, extracted, **kwargs):

@@ -35,7 +35,7 @@ def test_a_malformed_number_is_a_form_error(db, number):
 def test_registration_without_national_number_links_to_account_settings(db):
     enterprise = EnterpriseFactory()
     response = register(signed_in(UserFactory(national_number=None)), enterprise.number)
-    assert response.context["refusal"] == "no_national_number"
+    assert response.context["refusal"] == "unverified_national_number"
     assert reverse("accounts:settings").encode() in response.content
 
 

@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import NationalNumberSource
+from accounts.services import national_number_verify
 from accounts.tests.factories import UserFactory, national_number_for
 from portal.models import AuditEvent
 from roles import services
@@ -39,7 +41,7 @@ def test_direct_attribution_to_an_existing_account(
     assert "Dimona" in client.get(reverse("roles:profile")).content.decode()
 
 
-def test_direct_attribution_attaches_when_the_person_signs_up_later(
+def test_direct_attribution_attaches_at_verification_not_at_declaration(
     client, gl, eq, dimona, mailoutbox, django_capture_on_commit_callbacks
 ):
     number = national_number_for(777)
@@ -57,8 +59,18 @@ def test_direct_attribution_attaches_when_the_person_signs_up_later(
     assert attribution.person is None
     assert len(mailoutbox) == 1
     newcomer = UserFactory(national_number=None)
-    newcomer.national_number = number
+    newcomer.national_number = number  # declared: typed by whoever holds the account
     newcomer.save()
+    attribution.refresh_from_db()
+    assert attribution.person is None
+    national_number_verify(
+        actor=UserFactory(is_staff=True, national_number=None),
+        user=newcomer,
+        national_number=number,
+        source=NationalNumberSource.CONTACT_CENTRE,
+        document_kind="eid",
+        reason="Identity card checked at the desk",
+    )
     attribution.refresh_from_db()
     assert attribution.person == newcomer
 
