@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Language, User
+from accounts.models import IdentityDocument, Language, User
 from accounts.validators import normalize_national_number
 
 
@@ -65,3 +65,40 @@ class AccountSettingsForm(forms.ModelForm):
         # one; refusing a taken number would tell a visitor which numbers have an account.
         # Uniqueness holds among verified numbers (a constraint) and is checked at verification.
         return self.cleaned_data["national_number"] or None
+
+
+class IdentityCheckForm(forms.Form):
+    """A contact-centre agent verifies a person's number after checking an identity document."""
+
+    email = forms.EmailField(
+        label=_("E-mail address of the person's account"),
+        max_length=User._meta.get_field("email").max_length,
+    )
+    national_number = NationalNumberField(
+        label=_("National number on the identity document"),
+        help_text=_("Type it from the document itself, not from what the person says."),
+    )
+    document_kind = forms.ChoiceField(label=_("Document checked"), choices=IdentityDocument.choices)
+    reason = forms.CharField(
+        label=_("Reason for the verification"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required: every verification is recorded with its reason."),
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        person = User.objects.filter(email__iexact=email, is_active=True).first()
+        if person is None:
+            raise forms.ValidationError(
+                _("No active account has this e-mail address. The person creates one first."),
+                code="no_account",
+            )
+        self.person = person
+        return email
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 5:
+            raise forms.ValidationError(_("Describe the reason in a few words."))
+        return reason

@@ -74,6 +74,11 @@ def national_number_verify(
         raise ValidationError(
             _("Say which identity document you checked, and why."), code="document_required"
         )
+    if source == NationalNumberSource.CONTACT_CENTRE and actor is not None and actor.pk == user.pk:
+        # Four eyes: an agent's own number is verified by a colleague or the provider.
+        raise ValidationError(
+            _("You cannot verify your own national number: a colleague does."), code="own_number"
+        )
     with transaction.atomic():
         stored = User.objects.select_for_update().get(pk=user.pk)
         if (

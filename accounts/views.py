@@ -2,14 +2,17 @@ from allauth.account import views as allauth_views
 from django.conf import settings as conf
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from accounts import services
-from accounts.forms import AccountSettingsForm
+from accounts.forms import AccountSettingsForm, IdentityCheckForm
 from accounts.mfa import mfa_required_response
+from accounts.models import NationalNumberSource
+from enterprises.permissions import require_contact_centre
 
 
 @login_required
@@ -47,3 +50,38 @@ class LoginView(allauth_views.LoginView):
 @login_required
 def mfa_required_view(request):
     return mfa_required_response(request, status=200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def identity_check(request):
+    """The contact centre verifies a national number from an identity document it checked."""
+    require_contact_centre(request.user)
+    form = IdentityCheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        declared = form.person.national_number
+        try:
+            person = services.national_number_verify(
+                actor=request.user,
+                user=form.person,
+                national_number=data["national_number"],
+                source=NationalNumberSource.CONTACT_CENTRE,
+                document_kind=data["document_kind"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error("national_number", exc)
+        else:
+            messages.success(
+                request,
+                _("The national number of %(person)s is verified; they are told by e-mail.")
+                % {"person": person},
+            )
+            if declared and declared != person.national_number:
+                messages.warning(
+                    request,
+                    _("It differs from the number the person had typed, which it replaces."),
+                )
+            return redirect("identity_check")
+    return render(request, "accounts/identity_check.html", {"form": form, "help_slug": "lr-who-is"})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
     "account.updated": _("Account details changed"),
+    "identity.verified": _("National number verified"),
     "cbe.import": _("Registry data imported"),
     "contact_centre.lookup": _("Looked up by the contact centre"),
     "enterprise.registered": _("Enterprise registered"),

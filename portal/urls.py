@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import LoginView
+from accounts.views import LoginView, identity_check
 from portal import views
 
 # Staff sign in through allauth too: the same rate limits, MFA and reauthentication.
@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    # Under /contact-centre/ with the enterprise look-up: staff pages, second factor required.
+    path("contact-centre/identity/", identity_check, name="identity_check"),
     path("", include("enterprises.urls")),
     path("", include("roles.urls")),
     path("wizard/", include("wizard.urls")),

@@ -371,6 +371,10 @@ class Invitation(TimeStamped):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
+    def national_number_display(self) -> str:
+        return format_national_number(self.national_number)
+
+    @property
     def bound_to_national_number(self) -> bool:
         """Who may answer: the account with this verified number, else the invited address
         (verified on the account). Holding the link is never enough."""

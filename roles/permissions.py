@@ -9,11 +9,13 @@ explained 403 (the seed: "you cannot manage role attributions directly").
 from allauth.account.models import EmailAddress
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from guardian.shortcuts import get_user_perms
 
 from enterprises.models import Enterprise, EnterpriseQuality, Mandate
 from portal.permissions import Refused
 
 MANAGE_ROLES = "enterprises.manage_roles"
+MANAGE_ROLES_CODENAME = MANAGE_ROLES.split(".")[1]
 
 WHO_CAN = _(
     "Only a local manager (or co-local manager) of this quality manages users' role "
@@ -22,7 +24,8 @@ WHO_CAN = _(
 
 
 def _is_rae(user, enterprise: Enterprise) -> bool:
-    return user.has_perm("enterprises.view_chain", enterprise)
+    # guardian's direct grants, never `has_perm` (which answers yes for any superuser).
+    return "view_chain" in get_user_perms(user, enterprise)
 
 
 def _is_legal_representative(user, enterprise: Enterprise) -> bool:
@@ -60,9 +63,10 @@ def managed_quality_for_user(user, enterprise_quality_id: int) -> EnterpriseQual
     )
     if eq is None or not user.is_authenticated:
         raise Http404
-    # Checked on every request against the database: no permission cache survives a
-    # revocation (guardian's per-object cache lives on the user object of one request).
-    if eq.is_active and user.is_active and user.has_perm(MANAGE_ROLES, eq):
+    # Checked on every request against guardian's direct grants: no permission cache survives
+    # a revocation, and no superuser or global permission bypasses the chain — only an
+    # active GL or co-GL designation of this quality grants it.
+    if eq.is_active and user.is_active and MANAGE_ROLES_CODENAME in get_user_perms(user, eq):
         return eq
     refuse_non_manager(user, eq.enterprise)
     raise Http404

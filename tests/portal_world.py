@@ -70,6 +70,8 @@ class World:
     admin: object
     wizard_page: object
     extra: dict = field(default_factory=dict)
+    # Someone who typed a national number on their account (declared, not verified).
+    declared: object = None
 
     @property
     def enterprise(self):
@@ -204,6 +206,7 @@ def build_world(*, name: str = "Boulangerie Test") -> World:
         agent=agent,
         admin=admin,
         wizard_page=wizard_page,
+        declared=UserFactory(declared=True, national_number=national_number_for(850)),
     )
 
 

@@ -73,6 +73,7 @@ def snapshot() -> dict[str, object]:
             "last_name",
             "language",
             "national_number",
+            "national_number_verified",
             "is_active",
             "email",
             "password",

@@ -205,6 +205,16 @@ ROUTES = [
         lambda w: w.agent,
         data=lambda w: {"number": w.enterprise.number, "reason": "The caller asks who the RAE is"},
     ),
+    Route(
+        "identity_check",
+        lambda w: w.agent,
+        data=lambda w: {
+            "email": w.declared.email,
+            "national_number": w.declared.national_number,
+            "document_kind": "eid",
+            "reason": "Identity card checked at the desk",
+        },
+    ),
     # --- roles ----------------------------------------------------------------------------
     Route("roles:manage_home", lambda w: w.chain.gl),
     Route("roles:list", lambda w: w.chain.gl, _eq),

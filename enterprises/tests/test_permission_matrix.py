@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.tests.factories import national_number_for
+from accounts.tests.factories import UserFactory, national_number_for
 from enterprises.models import Designation, EnterpriseQuality, Quality, Registration
 from enterprises.tests.conftest import build_chain, signed_in
 from enterprises.tests.factories import EnterpriseFactory, MandateFactory
@@ -20,8 +20,15 @@ pytestmark = pytest.mark.django_db
 PROFILES = [
     "lr", "rae", "co_rae", "gl", "co_gl", "user", "agent", "anonymous",
     "other_lr", "other_rae", "other_co_rae", "other_gl", "other_co_gl",
+    "superuser", "staff", "impostor",
 ]  # fmt: skip
-OTHERS = {p: 404 for p in PROFILES if p.startswith("other_")}
+# Outsiders to this enterprise: another enterprise's chain; a superuser and a staff member
+# with no designation (staff powers are the catalogue, the wizard and the contact centre,
+# nothing inside an enterprise); an impostor who typed the legal representative's national
+# number on their own account (a declared number unlocks nothing).
+OTHERS = {
+    p: 404 for p in PROFILES if p.startswith("other_") or p in ("superuser", "staff", "impostor")
+}
 LOGIN = 302  # anonymous: to the sign-in page
 
 # action -> expected status per profile (2xx/302 with a change = allowed).
@@ -137,7 +144,14 @@ def world(db, agent):
     other = build_chain(name="Beta SA")
     unregistered = EnterpriseFactory(name="Gamma SC")
     MandateFactory(enterprise=unregistered, national_number=chain.lr.national_number)
-    users = {**chain.people, "agent": agent, "anonymous": None}
+    users = {
+        **chain.people,
+        "agent": agent,
+        "anonymous": None,
+        "superuser": UserFactory(is_staff=True, is_superuser=True, national_number=None),
+        "staff": UserFactory(is_staff=True, national_number=None),
+        "impostor": UserFactory(declared=True, national_number=chain.lr.national_number),
+    }
     users.update({f"other_{k}": v for k, v in other.people.items()})
     return chain, unregistered, users
 

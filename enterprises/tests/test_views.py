@@ -32,11 +32,12 @@ def test_a_malformed_number_is_a_form_error(db, number):
     assert response.context["form"].errors["number"]
 
 
-def test_registration_without_national_number_links_to_account_settings(db):
+def test_registration_without_verified_national_number_says_how_to_verify(db, settings):
+    settings.CONTACT_CENTRE_URL = "https://contact.example/"
     enterprise = EnterpriseFactory()
     response = register(signed_in(UserFactory(national_number=None)), enterprise.number)
     assert response.context["refusal"] == "unverified_national_number"
-    assert reverse("accounts:settings").encode() in response.content
+    assert b"https://contact.example/" in response.content
 
 
 def test_registration_by_a_non_representative_links_to_the_wizard(db):

@@ -20,6 +20,11 @@ MATRIX = [
     ("gl", 200, None),
     ("co_gl", 200, None),
     ("other_gl", 404, None),
+    # No designation, no role management: not even a superuser (guardian's direct grants,
+    # never `has_perm`), nor staff, nor someone who typed the legal representative's number.
+    ("superuser", 404, None),
+    ("staff", 404, None),
+    ("impostor", 404, None),
 ]
 
 PAGES = [
@@ -40,6 +45,13 @@ def who(request):
             return None
         if name == "user":
             return UserFactory()
+        if name == "superuser":
+            return UserFactory(is_staff=True, is_superuser=True, national_number=None)
+        if name == "staff":
+            return UserFactory(is_staff=True, national_number=None)
+        if name == "impostor":
+            lr = request.getfixturevalue("legal_representative")
+            return UserFactory(declared=True, national_number=lr.national_number)
         return request.getfixturevalue(name)
 
     return get
