@@ -17,6 +17,8 @@ class SubmissionKeyField(forms.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("initial", submissions.new_key)  # callable: one key per render
         super().__init__(**kwargs)
+        # Likewise CharField's own refusal of NUL: the form's clean checks the whole key.
+        self.validators = []
 
     def has_changed(self, initial, data) -> bool:
         # The key is not what the person typed: an untouched optional form (an empty
