@@ -20,11 +20,6 @@ class SubmissionKeyField(forms.CharField):
         # Likewise CharField's own refusal of NUL: the form's clean checks the whole key.
         self.validators = []
 
-    def has_changed(self, initial, data) -> bool:
-        # The key is not what the person typed: an untouched optional form (an empty
-        # co-RAE row) stays untouched.
-        return False
-
 
 class SubmissionKeyMixin(forms.Form):
     """Adds the submission key; the view passes `cleaned_data["submission_key"]` on."""
