@@ -10,6 +10,7 @@ from accounts.validators import normalize_national_number
 from enterprises.models import Quality
 from enterprises.numbers import normalize_enterprise_number
 from enterprises.services import PersonData
+from portal.forms import SubmissionKeyMixin
 
 
 class EnterpriseNumberForm(forms.Form):
@@ -90,6 +91,11 @@ class PersonForm(forms.Form):
         )
 
 
+class DesignationForm(SubmissionKeyMixin, PersonForm):
+    """The person form of a page that designates (the co-RAE rows of a registration ride
+    on the main form's key)."""
+
+
 class CoRaeForm(PersonForm):
     def __init__(self, *args, **kwargs):
         kwargs["allow_myself"] = False
@@ -99,7 +105,7 @@ class CoRaeForm(PersonForm):
 CoRaeFormSet = forms.formset_factory(CoRaeForm, extra=2, max_num=5, validate_max=True)
 
 
-class QualityActivateForm(forms.Form):
+class QualityActivateForm(SubmissionKeyMixin, forms.Form):
     quality = forms.ModelChoiceField(
         label=_("Quality"), queryset=Quality.objects.none(), empty_label=None
     )

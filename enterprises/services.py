@@ -29,6 +29,7 @@ from enterprises.models import (
     Quality,
     Registration,
 )
+from portal import submissions
 from portal.audit import audit
 from portal.outbox import enqueue
 
@@ -286,10 +287,18 @@ def registration_check(*, user, enterprise: Enterprise) -> None:
 
 
 def enterprise_register(
-    *, actor, enterprise: Enterprise, rae: PersonData, co_raes: list[PersonData] = ()
+    *,
+    actor,
+    enterprise: Enterprise,
+    rae: PersonData,
+    co_raes: list[PersonData] = (),
+    submission_key: str = "",
 ) -> Registration:
     """Register the enterprise and designate its RAE (and co-RAEs) in one step."""
     with transaction.atomic():
+        # The key before anything else: a repeated form is answered with its first result,
+        # not with "already registered".
+        submissions.claim(user=actor, key=submission_key)
         enterprise = _lock(enterprise)
         registration_check(user=actor, enterprise=enterprise)
         numbers = [rae.national_number] + [p.national_number for p in co_raes]
@@ -310,10 +319,13 @@ def enterprise_register(
         return registration
 
 
-def rae_replace(*, actor, enterprise: Enterprise, person: PersonData) -> Designation:
+def rae_replace(
+    *, actor, enterprise: Enterprise, person: PersonData, submission_key: str = ""
+) -> Designation:
     """A legal representative designates a new RAE. The old one stays until the new one
     accepts (or at once for self-designation): the enterprise is never without an RAE."""
     with transaction.atomic():
+        submissions.claim(user=actor, key=submission_key)
         enterprise = _lock(enterprise)
         if not Registration.objects.filter(enterprise=enterprise).exists():
             raise ValidationError(
@@ -326,18 +338,27 @@ def rae_replace(*, actor, enterprise: Enterprise, person: PersonData) -> Designa
         return _create(actor=actor, enterprise=enterprise, kind=Kind.RAE, person=person)
 
 
-def co_rae_designate(*, actor, enterprise: Enterprise, person: PersonData) -> Designation:
+def co_rae_designate(
+    *, actor, enterprise: Enterprise, person: PersonData, submission_key: str = ""
+) -> Designation:
     with transaction.atomic():
+        submissions.claim(user=actor, key=submission_key)
         enterprise = _lock(enterprise)
         return _create(actor=actor, enterprise=enterprise, kind=Kind.CO_RAE, person=person)
 
 
 def gl_designate(
-    *, actor, enterprise_quality: EnterpriseQuality, person: PersonData, kind: str = Kind.GL
+    *,
+    actor,
+    enterprise_quality: EnterpriseQuality,
+    person: PersonData,
+    kind: str = Kind.GL,
+    submission_key: str = "",
 ) -> Designation:
     if kind not in (Kind.GL, Kind.CO_GL):
         raise ValidationError(_("Unknown designation kind."))
     with transaction.atomic():
+        submissions.claim(user=actor, key=submission_key)
         enterprise = _lock(enterprise_quality.enterprise)
         enterprise_quality = EnterpriseQuality.objects.get(pk=enterprise_quality.pk)
         if not enterprise_quality.is_active:
@@ -541,8 +562,11 @@ def designations_expire() -> int:
 # --- Qualities -------------------------------------------------------------------------------
 
 
-def quality_activate(*, actor, enterprise: Enterprise, quality: Quality) -> EnterpriseQuality:
+def quality_activate(
+    *, actor, enterprise: Enterprise, quality: Quality, submission_key: str = ""
+) -> EnterpriseQuality:
     with transaction.atomic():
+        submissions.claim(user=actor, key=submission_key)
         enterprise = _lock(enterprise)
         if not quality.is_available:
             raise ValidationError(_("This quality cannot be activated."))

@@ -16,8 +16,8 @@ from enterprises import services
 from enterprises.forms import (
     ContactCentreForm,
     CoRaeFormSet,
+    DesignationForm,
     EnterpriseNumberForm,
-    PersonForm,
     QualityActivateForm,
 )
 from enterprises.models import Designation, Enterprise
@@ -37,6 +37,7 @@ from enterprises.selectors import (
     my_enterprises_queryset,
 )
 from enterprises.svg import chain_svg
+from portal import submissions
 from portal.permissions import Refused
 
 sensitive = reauthentication_required(allow_get=True)
@@ -117,11 +118,13 @@ def register(request):
 def register_designate(request, number: str):
     """Step 2: the registration and the RAE (and co-RAEs) designation, one transaction."""
     enterprise = enterprise_by_number(number)
+    if submissions.repeated(request, prefix="rae"):
+        return submissions.already_sent(request, "enterprises:detail", number=enterprise.number)
     try:
         services.registration_check(user=request.user, enterprise=enterprise)
     except ValidationError as exc:
         raise _registration_refusal(exc) from None
-    form = PersonForm(request.POST or None, actor=request.user, prefix="rae")
+    form = DesignationForm(request.POST or None, actor=request.user, prefix="rae")
     formset = CoRaeFormSet(
         request.POST or None, prefix="co_rae", form_kwargs={"actor": request.user}
     )
@@ -129,8 +132,14 @@ def register_designate(request, number: str):
         co_raes = [f.person() for f in formset if f.cleaned_data and f.has_person()]
         try:
             services.enterprise_register(
-                actor=request.user, enterprise=enterprise, rae=form.person(), co_raes=co_raes
+                actor=request.user,
+                enterprise=enterprise,
+                rae=form.person(),
+                co_raes=co_raes,
+                submission_key=form.cleaned_data["submission_key"],
             )
+        except submissions.AlreadySubmitted:
+            return submissions.already_sent(request, "enterprises:detail", number=enterprise.number)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -232,10 +241,16 @@ def chain_picture(request, number: str):
 
 
 def _designate(request, enterprise, *, title, service, help_slug, allow_myself=True, **extra):
-    form = PersonForm(request.POST or None, actor=request.user, allow_myself=allow_myself)
+    form = DesignationForm(request.POST or None, actor=request.user, allow_myself=allow_myself)
     if request.method == "POST" and form.is_valid():
         try:
-            designation = service(actor=request.user, person=form.person())
+            designation = service(
+                actor=request.user,
+                person=form.person(),
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except submissions.AlreadySubmitted:
+            return submissions.already_sent(request, "enterprises:detail", number=enterprise.number)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -390,12 +405,19 @@ def cancel(request, number: str, pk: int):
 @require_http_methods(["GET", "POST"])
 def quality_activate(request, number: str):
     enterprise, _access = enterprise_for_user(request.user, number, "manage_enterprise")
+    if submissions.repeated(request):  # the quality it activated is no longer offered
+        return submissions.already_sent(request, "enterprises:detail", number=enterprise.number)
     form = QualityActivateForm(request.POST or None, queryset=available_qualities(enterprise))
     if request.method == "POST" and form.is_valid():
         try:
             services.quality_activate(
-                actor=request.user, enterprise=enterprise, quality=form.cleaned_data["quality"]
+                actor=request.user,
+                enterprise=enterprise,
+                quality=form.cleaned_data["quality"],
+                submission_key=form.cleaned_data["submission_key"],
             )
+        except submissions.AlreadySubmitted:
+            return submissions.already_sent(request, "enterprises:detail", number=enterprise.number)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -130,3 +130,29 @@ class SentNotice(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SubmissionKey(models.Model):
+    """A rendered form that was acted on (portal.submissions).
+
+    Every state-changing form carries a random key; the service that acts on it inserts
+    this row in its own transaction. The unique (user, key) pair makes a second submission
+    of the same page (back and submit again, a double click, a duplicated tab) fail that
+    insert, so it changes nothing and is sent to what the first one did (`result`).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    # What the first submission made (ids), for the answer to a repeated one.
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="portal_submissionkey_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

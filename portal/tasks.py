@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from portal import outbox
+from portal import outbox, submissions
 
 
 @shared_task(name="portal.outbox_sweep")
@@ -12,7 +12,7 @@ def outbox_sweep() -> int:
 
 @shared_task(name="portal.prune_ledgers")
 def prune_ledgers() -> int:
-    return outbox.prune(older_than_days=30)
+    return outbox.prune(older_than_days=30) + submissions.prune(older_than_days=30)
 
 
 @shared_task(name="portal.ping")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_national_number
+from portal.forms import SubmissionKeyMixin
 from roles.models import RoleAttribution, Source
 from roles.services import Invitee
 
@@ -32,7 +33,7 @@ class ScopedRolesForm(forms.Form):
         self.fields["roles"].queryset = roles_qs
 
 
-class InvitationForm(ScopedRolesForm):
+class InvitationForm(SubmissionKeyMixin, ScopedRolesForm):
     roles = RolesField(queryset=None, label=_("Roles"))
     valid_until = forms.DateField(
         label=_("End date (optional)"),
@@ -97,7 +98,7 @@ class InvitationForm(ScopedRolesForm):
         return invitees
 
 
-class DirectAttributionForm(ScopedRolesForm):
+class DirectAttributionForm(SubmissionKeyMixin, ScopedRolesForm):
     roles = RolesField(queryset=None, label=_("Roles"))
     national_number = forms.CharField(label=_("National number"), max_length=20)
     first_name = forms.CharField(label=_("First name"), max_length=150)
@@ -131,7 +132,7 @@ class DirectAttributionForm(ScopedRolesForm):
         return data
 
 
-class AccessLinkForm(ScopedRolesForm):
+class AccessLinkForm(SubmissionKeyMixin, ScopedRolesForm):
     label = forms.CharField(label=_("Label (for you)"), max_length=200)
     roles = RolesField(queryset=None, label=_("Roles"))
     expires_on = forms.DateField(
@@ -159,7 +160,7 @@ class AccessLinkForm(ScopedRolesForm):
         return _future_or_today(self.cleaned_data.get("valid_until"))
 
 
-class BulkUploadForm(forms.Form):
+class BulkUploadForm(SubmissionKeyMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
@@ -181,6 +182,10 @@ class BulkUploadForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise ValidationError(_("The file is too large (5 MB at most)."))
         return upload
+
+
+class BatchConfirmForm(SubmissionKeyMixin, forms.Form):
+    """Sending a previewed batch: nothing to fill in but the page's submission key."""
 
 
 class AttributionFilterForm(forms.Form):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_national_number
+from portal import submissions
 from portal.audit import audit
 from portal.outbox import enqueue
 from roles import delivery
@@ -171,6 +172,7 @@ def attribution_grant_direct(
     email: str,
     valid_until: date | None = None,
     valid_from: date | None = None,
+    submission_key: str = "",
 ) -> list[RoleAttribution]:
     """Direct attribution by national number; the person is notified by e-mail.
 
@@ -185,6 +187,7 @@ def attribution_grant_direct(
     if valid_from and valid_until and valid_until < valid_from:
         raise RoleError(_("The end date must follow the start date."))
     with transaction.atomic():
+        claim = submissions.claim(user=actor, key=submission_key)
         person = _person_for_national_number(national_number)
         created = []
         for role in roles:
@@ -207,6 +210,7 @@ def attribution_grant_direct(
             raise RoleError(_("This person already holds every one of these roles."))
         for attribution in created:
             enqueue(tasks.notify_attribution, attribution.pk)
+        claim.record(attributions=[a.pk for a in created])
     return created
 
 
@@ -326,16 +330,25 @@ def invitations_create(
     valid_until: date | None = None,
     message: str = "",
     language: str = "fr",
+    submission_key: str = "",
 ) -> list[Invitation]:
+    from enterprises.models import EnterpriseQuality
+
     _check_roles_in_scope(enterprise_quality, roles)
     _check_end_date(valid_until)
     if not invitees:
         raise RoleError(_("Add at least one person to invite."))
-    _check_and_count_invitations(
-        actor=actor, enterprise=enterprise_quality.enterprise, count=len(invitees)
-    )
     created = []
     with transaction.atomic():
+        # First the key (a repeated form counts nothing against the limits), then the
+        # quality's row lock: two managers inviting the same person at once run one after
+        # the other, so the second finds the first's invitation open.
+        claim = submissions.claim(user=actor, key=submission_key)
+        EnterpriseQuality.objects.select_for_update().filter(pk=enterprise_quality.pk).first()
+        _check_not_invited(enterprise_quality, roles, invitees)
+        _check_and_count_invitations(
+            actor=actor, enterprise=enterprise_quality.enterprise, count=len(invitees)
+        )
         for invitee in invitees:
             invitation = Invitation(
                 enterprise=enterprise_quality.enterprise,
@@ -361,7 +374,46 @@ def invitations_create(
             )
             created.append(invitation)
         delivery.enqueue_delivery([invitation.pk for invitation in created])
+        claim.record(invitations=[invitation.pk for invitation in created])
     return created
+
+
+def _check_not_invited(enterprise_quality, roles, invitees: list[Invitee]) -> None:
+    """Refuse to invite a person again to the same roles while that invitation is open:
+    the manager resends it instead (a new link, the old one stops working)."""
+    wanted = {role.pk for role in roles}
+    by_email = {invitee.email.lower(): invitee for invitee in invitees}
+    now = timezone.now()
+    open_ones = (
+        Invitation.objects.filter(
+            enterprise_quality=enterprise_quality,
+            email__in=list(by_email),
+            status__in=[
+                Invitation.Status.QUEUED,
+                Invitation.Status.SENDING,
+                Invitation.Status.SENT,
+                Invitation.Status.FAILED,
+            ],
+        )
+        .exclude(status=Invitation.Status.SENT, expires_at__lte=now)
+        .prefetch_related("roles")
+    )
+    already = sorted(
+        {
+            invitation.email
+            for invitation in open_ones
+            if invitation.national_number == (by_email[invitation.email].national_number or "")
+            and {role.pk for role in invitation.roles.all()} == wanted
+        }
+    )
+    if already:
+        raise RoleError(
+            _(
+                "An invitation to these roles is still open for %(emails)s: resend it from "
+                "“Pending invitations” instead."
+            )
+            % {"emails": ", ".join(already)}
+        )
 
 
 def invitation_resend(*, actor, invitation: Invitation) -> None:
@@ -544,7 +596,9 @@ def _parse_date(value: str) -> date | None:
     raise ValueError(value)
 
 
-def batch_parse(*, actor, enterprise_quality, uploaded, message: str = "") -> InvitationBatch:
+def batch_parse(
+    *, actor, enterprise_quality, uploaded, message: str = "", submission_key: str = ""
+) -> InvitationBatch:
     """Parse a CSV into a draft batch: every row with its errors, nothing sent yet."""
     raw = uploaded.read()
     try:
@@ -623,6 +677,7 @@ def batch_parse(*, actor, enterprise_quality, uploaded, message: str = "") -> In
         )
     error_rows = sum(1 for r in rows if r["errors"])
     with transaction.atomic():
+        claim = submissions.claim(user=actor, key=submission_key)
         batch = InvitationBatch.objects.create(
             enterprise_quality=enterprise_quality,
             created_by=actor,
@@ -640,17 +695,19 @@ def batch_parse(*, actor, enterprise_quality, uploaded, message: str = "") -> In
             target=batch,
             details={"rows": len(rows), "errors": error_rows},
         )
+        claim.record(batch=batch.pk)
     return batch
 
 
-def batch_confirm(*, actor, batch: InvitationBatch) -> int:
+def batch_confirm(*, actor, batch: InvitationBatch, submission_key: str = "") -> int:
     """Create the valid rows' invitations in bulk; one outbox message per chunk."""
     valid = [r for r in batch.rows if not r["errors"]]
     if not valid:
         raise RoleError(_("No valid row to send."))
     eq = batch.enterprise_quality
-    _check_and_count_invitations(actor=actor, enterprise=eq.enterprise, count=len(valid))
     with transaction.atomic():
+        submissions.claim(user=actor, key=submission_key)
+        _check_and_count_invitations(actor=actor, enterprise=eq.enterprise, count=len(valid))
         claimed = InvitationBatch.objects.filter(
             pk=batch.pk, status=InvitationBatch.Status.DRAFT
         ).update(status=InvitationBatch.Status.CONFIRMED, confirmed_at=timezone.now())
@@ -733,12 +790,14 @@ def link_create(
     max_uses: int,
     requires_approval: bool,
     valid_until: date | None = None,
+    submission_key: str = "",
 ) -> AccessLink:
     _check_roles_in_scope(enterprise_quality, roles)
     _check_end_date(valid_until)
     if expires_at <= timezone.now():
         raise RoleError(_("The link's expiry must be in the future."))
     with transaction.atomic():
+        claim = submissions.claim(user=actor, key=submission_key)
         link = AccessLink(
             enterprise_quality=enterprise_quality,
             created_by=actor,
@@ -759,6 +818,7 @@ def link_create(
             target=link,
             details={"roles": [r.code for r in roles], "max_uses": max_uses},
         )
+        claim.record(link=link.pk)
     return link
 
 

@@ -15,11 +15,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import submissions
 from portal.permissions import Refused
 from roles import selectors, services
 from roles.forms import (
     AccessLinkForm,
     AttributionFilterForm,
+    BatchConfirmForm,
     BulkUploadForm,
     DirectAttributionForm,
     EmailChangeForm,
@@ -225,7 +227,10 @@ def invite(request, eq_id: int):
                 valid_until=data["valid_until"],
                 message=data["message"],
                 language=request.LANGUAGE_CODE,
+                submission_key=data["submission_key"],
             )
+        except submissions.AlreadySubmitted:
+            return submissions.already_sent(request, "roles:invitations", eq_id=eq.pk)
         except services.RateLimited as exc:
             return _rate_limited(request, exc)
         except services.RoleError as exc:
@@ -291,7 +296,10 @@ def direct(request, eq_id: int):
                 email=data["email"],
                 valid_until=data["valid_until"],
                 valid_from=data["valid_from"],
+                submission_key=data["submission_key"],
             )
+        except submissions.AlreadySubmitted:
+            return submissions.already_sent(request, "roles:list", eq_id=eq.pk)
         except services.RoleError as exc:
             form.add_error(None, exc.message)
         else:
@@ -321,7 +329,10 @@ def links(request, eq_id: int):
                 max_uses=data["max_uses"],
                 requires_approval=data["requires_approval"],
                 valid_until=data["valid_until"],
+                submission_key=data["submission_key"],
             )
+        except submissions.AlreadySubmitted:
+            return submissions.already_sent(request, "roles:links", eq_id=eq.pk)
         except services.RoleError as exc:
             form.add_error(None, exc.message)
         else:
@@ -394,7 +405,14 @@ def bulk_upload(request, eq_id: int):
                 enterprise_quality=eq,
                 uploaded=form.cleaned_data["file"],
                 message=form.cleaned_data["message"],
+                submission_key=form.cleaned_data["submission_key"],
             )
+        except submissions.AlreadySubmitted as exc:
+            if "batch" in exc.result:  # the preview of the file sent the first time
+                return submissions.already_sent(
+                    request, "roles:bulk_preview", eq_id=eq.pk, pk=exc.result["batch"]
+                )
+            return submissions.already_sent(request, "roles:bulk_upload", eq_id=eq.pk)
         except services.RoleError as exc:
             form.add_error("file", exc.message)
         else:
@@ -437,11 +455,23 @@ def _batch_or_404(eq, pk):
 def bulk_preview(request, eq_id: int, pk: int):
     eq = managed_quality_for_user(request.user, eq_id)
     batch = _batch_or_404(eq, pk)
+    # Bound on every POST, even an empty one (a scripted client sends no key).
+    form = BatchConfirmForm(request.POST if request.method == "POST" else None)
+    if submissions.repeated(request):  # the batch is no longer a draft
+        return submissions.already_sent(request, "roles:bulk_progress", eq_id=eq.pk, pk=batch.pk)
     if batch.status != InvitationBatch.Status.DRAFT:
         return redirect("roles:bulk_progress", eq_id=eq.pk, pk=batch.pk)
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         try:
-            services.batch_confirm(actor=request.user, batch=batch)
+            services.batch_confirm(
+                actor=request.user,
+                batch=batch,
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except submissions.AlreadySubmitted:
+            return submissions.already_sent(
+                request, "roles:bulk_progress", eq_id=eq.pk, pk=batch.pk
+            )
         except services.RateLimited as exc:
             return _rate_limited(request, exc)
         except services.RoleError as exc:
@@ -453,7 +483,11 @@ def bulk_preview(request, eq_id: int, pk: int):
     # written, next to its error).
     names = {role.code: str(role) for role in selectors.roles_for_quality(eq)}
     rows = [{**row, "role_names": [names.get(code, code) for code in row["roles"]]} for row in page]
-    return render(request, "roles/bulk_preview.html", _ctx(eq, batch=batch, page=page, rows=rows))
+    return render(
+        request,
+        "roles/bulk_preview.html",
+        _ctx(eq, batch=batch, page=page, rows=rows, confirm_form=form),
+    )
 
 
 @login_required

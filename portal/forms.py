@@ -1,0 +1,38 @@
+"""What every app's forms share."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal import submissions
+
+
+class SubmissionKeyField(forms.CharField):
+    """The hidden key of one rendered form (portal.submissions); a fresh one per render."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        # No max_length here: an over-long key must not become an error on a hidden field,
+        # which no page shows; the form's clean turns it into a visible one.
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", submissions.new_key)  # callable: one key per render
+        super().__init__(**kwargs)
+        # Likewise CharField's own refusal of NUL: the form's clean checks the whole key.
+        self.validators = []
+
+
+class SubmissionKeyMixin(forms.Form):
+    """Adds the submission key; the view passes `cleaned_data["submission_key"]` on."""
+
+    submission_key = SubmissionKeyField()
+
+    def clean_submission_key(self) -> str:
+        key = self.cleaned_data.get("submission_key") or ""
+        if key and not submissions.is_valid_key(key):
+            # A truncated or tampered page: refuse it where errors show, and render the
+            # page again with a fresh key so that the next submit can succeed.
+            self.add_error(None, _("This page is out of date: check the form and send it again."))
+            self.data = self.data.copy()
+            self.data[self.add_prefix("submission_key")] = submissions.new_key()
+            return ""
+        return key
