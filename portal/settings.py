@@ -336,6 +336,10 @@ if not DEBUG:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_SECURE = True
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Reverse proxies in front of gunicorn, each appending the address it saw to
+# X-Forwarded-For: the audit trail takes the client's address from that header's n-th entry
+# from the right (portal/middleware.py). 0: the peer itself (REMOTE_ADDR) is the client.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # --- Portal ------------------------------------------------------------------------------
 DESIGNATION_LINK_DAYS = env_int("DESIGNATION_LINK_DAYS", 14, minimum=1)
