@@ -11,9 +11,9 @@ production mode from such an environment.
 """
 
 import os
+import shutil
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 import pytest
@@ -38,17 +38,26 @@ print("tasks", len([name for name in app.tasks if not name.startswith("celery.")
 """
 
 
+# The README's install command, run as written (tests/test_readme_production.py checks
+# that it is the one the README shows).
+README_INSTALL = "python -m venv .venv && .venv/bin/pip install -r requirements.txt"
+
+
 @pytest.fixture(scope="module")
 def production_python(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("prod-venv")
-    venv.EnvBuilder(with_pip=True).create(target)
-    python = target / "bin" / "python"
+    folder = tmp_path_factory.mktemp("prod-install")
+    shutil.copy(ROOT / "requirements.txt", folder / "requirements.txt")
+    # `python` is the interpreter running the tests (Python >= 3.12), first on PATH.
+    path = f"{Path(sys.executable).parent}:{os.environ['PATH']}"
+    command = README_INSTALL.replace("pip install", "pip install --quiet")
     subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements.txt"],
+        ["bash", "-c", command],
+        cwd=folder,
+        env={**os.environ, "PATH": path},
         check=True,
         timeout=600,
     )
-    return python
+    return folder / ".venv" / "bin" / "python"
 
 
 def _production_env() -> dict[str, str]:
