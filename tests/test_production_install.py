@@ -5,9 +5,9 @@ only works with them installed hides its missing pins, as the worker's Redis tra
 So this installs `requirements.txt` into a fresh virtual environment and starts the worker's
 code from there.
 
-It needs the package index and about a minute, so it runs in CI (`CI` set) or when
-`PORTAL_TEST_INSTALL=1`; `scripts/prod-smoke` (a step of `.ci/run`) also runs the whole
-production mode from such an environment.
+It needs the package index (and some 15 s with pip's cache warm), so it runs in CI (`CI`
+set) or when `PORTAL_TEST_INSTALL=1`; `scripts/prod-smoke` (a step of `.ci/run`) also runs
+the whole production mode from such an environment.
 """
 
 import os
