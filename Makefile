@@ -43,16 +43,17 @@ test: install-dev compilemessages
 		npm ci --prefix tests/browser --no-audit --no-fund >/dev/null || true; fi
 	DJANGO_SETTINGS_MODULE=portal.settings_test $(PY) -m pytest $(PYTEST_ARGS)
 
-## make serve — the production processes on one machine (gunicorn, worker, beat).
+## make serve — the production processes on one machine (gunicorn, worker, beat): the
+## README's commands (tests/test_readme_production.py compares them).
 serve: install compilemessages
 	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL (postgres://...)"; exit 1)
 	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL (redis://...)"; exit 1)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py collectstatic --noinput --verbosity=0
 	@trap 'kill 0' EXIT INT TERM; \
 	$(VENV)/bin/celery -A portal worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2} & \
 	$(VENV)/bin/celery -A portal beat --loglevel=INFO & \
-	$(VENV)/bin/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile - & \
+	$(VENV)/bin/gunicorn portal.wsgi --workers=$${WEB_CONCURRENCY:-2} --bind=127.0.0.1:$(PORT) --access-logfile=- & \
 	wait
 
 lint: install-dev

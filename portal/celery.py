@@ -12,6 +12,8 @@ import os
 
 from celery import Celery
 
+from portal.heartbeat import WorkerHeartbeat
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
@@ -48,6 +50,8 @@ app.conf.update(
     timezone="Europe/Brussels",
 )
 app.autodiscover_tasks()
+# The worker's heartbeat for /healthz/ready (beat's comes from CELERY_BEAT_SCHEDULER).
+app.steps["consumer"].add(WorkerHeartbeat)
 
 # How long a task's claim on a row (a delivery lease) holds: past the hard time limit the
 # run that holds it is dead, since Redis never redelivers a running task (visibility

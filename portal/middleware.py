@@ -1,3 +1,5 @@
+import ipaddress
+
 from django.conf import settings
 from django.template.response import TemplateResponse
 
@@ -6,15 +8,29 @@ from portal.request_context import reset_ip, set_ip
 
 
 def client_ip(request) -> str | None:
-    # Behind a reverse proxy (TRUSTED_PROXY_COUNT > 0) the client is the address the last
-    # trusted proxy appended; otherwise REMOTE_ADDR. Never trust the header blindly.
-    hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if hops:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [p for p in forwarded if p]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address for the audit trail.
+
+    Each trusted proxy appends the address it received the request from to X-Forwarded-For,
+    so with n proxies the client is the n-th entry from the right. Whatever stands left of
+    it was written by the client itself and is never believed. A header too short or not an
+    address means the request did not come through the proxies as configured: the address
+    is then unknown (None) rather than the proxy's own, which would blame the proxy.
+    """
+    hops = settings.TRUSTED_PROXY_COUNT
+    if not hops:
+        return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < hops:
+        return None
+    return _valid_ip(forwarded[-hops])
+
+
+def _valid_ip(value: str) -> str | None:
+    # The audit column is an inet on PostgreSQL: anything else would fail the state change.
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
 
 
 class RequestContextMiddleware:

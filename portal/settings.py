@@ -149,6 +149,11 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat's scheduler records beat's heartbeat; the worker's comes from a bootstep
+# (portal/heartbeat.py). /healthz/ready answers 503 when either has been silent longer than
+# HEALTH_MAX_AGE_SECONDS, or a task has waited that long in the outbox.
+CELERY_BEAT_SCHEDULER = "portal.heartbeat:HeartbeatScheduler"
+HEALTH_MAX_AGE_SECONDS = env_int("HEALTH_MAX_AGE_SECONDS", 180, minimum=60)
 # Retries of e-mail tasks on SMTP errors: exponential backoff from TASK_RETRY_BACKOFF seconds.
 TASK_RETRY_BACKOFF = env_int("TASK_RETRY_BACKOFF", 30, minimum=1)
 TASK_RETRY_JITTER = env_bool("TASK_RETRY_JITTER", True)
@@ -330,6 +335,9 @@ CSRF_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers and monitors poll the nodes directly over HTTP: a redirect to HTTPS
+    # would read as "down". The health endpoints carry no session and no secret.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/ready)?$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -338,6 +346,10 @@ if not DEBUG:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_SECURE = True
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Reverse proxies in front of gunicorn, each appending the address it saw to
+# X-Forwarded-For: the audit trail takes the client's address from that header's n-th entry
+# from the right (portal/middleware.py). 0: the peer itself (REMOTE_ADDR) is the client.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # --- Portal ------------------------------------------------------------------------------
 DESIGNATION_LINK_DAYS = env_int("DESIGNATION_LINK_DAYS", 14, minimum=1)

@@ -3,55 +3,38 @@ from email import policy
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from portal import health
+
 
 def home(request):
     return render(request, "portal/home.html", {"help_slug": None})
 
 
-def _database_ok() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return True
-    except Exception:
-        return False
-
-
-def _broker_state() -> str:
-    """'ok', 'down', or 'none' on the embedded default (tasks run in-process)."""
-    if not settings.REDIS_URL:
-        return "none"
-    import redis
-
-    try:
-        client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
-        )
-        client.ping()
-        return "ok"
-    except Exception:
-        return "down"
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness, for the load balancer: 503 only when the database or the broker is down."""
+    report = health.check()
+    body = {"status": "unavailable" if report.down else "ok", **report.body}
+    if report.down:
+        body["reasons"] = report.down
+    return JsonResponse(body, status=503 if report.down else 200)
 
 
 @never_cache
 @require_GET
-def healthz(request):
-    database = "ok" if _database_ok() else "down"
-    broker = _broker_state()
-    healthy = database == "ok" and broker != "down"
-    body = {
-        "status": "ok" if healthy else "unavailable",
-        "database": database,
-        "broker": broker if broker != "none" else "none (tasks run in-process)",
-    }
-    return JsonResponse(body, status=200 if healthy else 503)
+def healthz_ready(request):
+    """Readiness, for alerting: 503 also when the background work is not getting done."""
+    report = health.check()
+    reasons = report.down + report.not_ready
+    body = {"status": "unavailable" if reasons else "ok", **report.body, "reasons": reasons}
+    return JsonResponse(body, status=503 if reasons else 200)
 
 
 # --- Development mailbox (DEBUG only) ------------------------------------------------------

@@ -104,6 +104,7 @@ ROUTES = [
     # --- portal, accounts -----------------------------------------------------------------
     Route("home", lambda w: w.chain.user),
     Route("healthz", lambda w: None),
+    Route("healthz_ready", lambda w: None),
     Route("set_language", lambda w: w.chain.user, data=lambda w: {"language": "nl"}, changes=False),
     Route(
         "accounts:settings",
@@ -347,7 +348,7 @@ CHANGING_ROUTES = [r for r in POST_ROUTES if r.changes]
 # The portal's own URL names (the apps' namespaces and the portal's top level); allauth's and
 # the admin's internals are covered by their own projects and by the rows above.
 PORTAL_NAMESPACES = ("enterprises", "roles", "accounts", "wizard")
-PORTAL_TOP_LEVEL = ("home", "healthz", "set_language")
+PORTAL_TOP_LEVEL = ("home", "healthz", "healthz_ready", "set_language")
 
 
 def _portal_url_names() -> set[str]:

@@ -61,3 +61,16 @@ def test_a_task_goes_through_redis_to_a_worker_and_back(worker):
             break
         time.sleep(0.2)
     assert cache.get(f"portal:ping:{token}") == "pong"
+
+
+def test_a_running_worker_keeps_its_heartbeat_fresh(worker):
+    from portal import heartbeat
+
+    cache.delete(heartbeat.WORKER_KEY)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and heartbeat.last_seen(heartbeat.WORKER_KEY) is None:
+        time.sleep(0.2)
+    seen = heartbeat.last_seen(heartbeat.WORKER_KEY)
+    assert seen is not None, "the worker recorded no heartbeat within 30 s"
+    assert time.time() - seen["at"] < 30
+    assert seen["hostname"].startswith("celery@")
