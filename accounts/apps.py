@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from accounts.mfa import sign_in_is_recent
         from accounts.signals import end_sessions_at_deactivation
 
         pre_save.connect(
@@ -15,3 +17,4 @@ class AccountsConfig(AppConfig):
             sender=self.get_model("User"),
             dispatch_uid="accounts.end_sessions_at_deactivation",
         )
+        user_logged_in.connect(sign_in_is_recent, dispatch_uid="accounts.mfa.sign_in_is_recent")

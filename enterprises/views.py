@@ -1,6 +1,5 @@
 """Thin views: decorators, loader, form, service, message, redirect."""
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.mfa import mfa_required
 from enterprises import services
 from enterprises.forms import (
     ContactCentreForm,
@@ -39,8 +37,6 @@ from enterprises.selectors import (
 from enterprises.svg import chain_svg
 from portal import submissions
 from portal.permissions import Refused
-
-sensitive = reauthentication_required(allow_get=True)
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -112,8 +108,6 @@ def register(request):
 
 
 @login_required
-@mfa_required  # designating someone hands out access: a second factor first
-@sensitive
 @require_http_methods(["GET", "POST"])
 def register_designate(request, number: str):
     """Step 2: the registration and the RAE (and co-RAEs) designation, one transaction."""
@@ -271,8 +265,6 @@ def _designate(request, enterprise, *, title, service, help_slug, allow_myself=T
 
 
 @login_required
-@mfa_required  # designating someone hands out access: a second factor first
-@sensitive
 @require_http_methods(["GET", "POST"])
 def replace_rae(request, number: str):
     enterprise, _access = enterprise_for_user(request.user, number, "legal_representative")
@@ -292,8 +284,6 @@ def replace_rae(request, number: str):
 
 
 @login_required
-@mfa_required  # designating someone hands out access: a second factor first
-@sensitive
 @require_http_methods(["GET", "POST"])
 def designate_co_rae(request, number: str):
     enterprise, _access = enterprise_for_user(request.user, number, "designate_co_rae")
@@ -308,8 +298,6 @@ def designate_co_rae(request, number: str):
 
 
 @login_required
-@mfa_required  # designating someone hands out access: a second factor first
-@sensitive
 @require_http_methods(["GET", "POST"])
 def designate_gl(request, number: str, pk: int):
     enterprise, access = enterprise_for_user(request.user, number)
@@ -324,8 +312,6 @@ def designate_gl(request, number: str, pk: int):
 
 
 @login_required
-@mfa_required  # designating someone hands out access: a second factor first
-@sensitive
 @require_http_methods(["GET", "POST"])
 def designate_co_gl(request, number: str, pk: int):
     enterprise, access = enterprise_for_user(request.user, number)
@@ -340,7 +326,6 @@ def designate_co_gl(request, number: str, pk: int):
 
 
 @login_required
-@sensitive
 @require_http_methods(["GET", "POST"])
 def revoke(request, number: str, pk: int):
     enterprise, access = enterprise_for_user(request.user, number)
@@ -368,7 +353,6 @@ def revoke(request, number: str, pk: int):
 
 
 @login_required
-@sensitive
 @require_POST
 def resend(request, number: str, pk: int):
     enterprise, access = enterprise_for_user(request.user, number)
@@ -383,7 +367,6 @@ def resend(request, number: str, pk: int):
 
 
 @login_required
-@sensitive
 @require_POST
 def cancel(request, number: str, pk: int):
     enterprise, access = enterprise_for_user(request.user, number)
@@ -401,7 +384,6 @@ def cancel(request, number: str, pk: int):
 
 
 @login_required
-@sensitive
 @require_http_methods(["GET", "POST"])
 def quality_activate(request, number: str):
     enterprise, _access = enterprise_for_user(request.user, number, "manage_enterprise")
@@ -431,7 +413,6 @@ def quality_activate(request, number: str):
 
 
 @login_required
-@sensitive
 @require_http_methods(["GET", "POST"])
 def quality_deactivate(request, number: str, pk: int):
     enterprise, access = enterprise_for_user(request.user, number, "manage_enterprise")

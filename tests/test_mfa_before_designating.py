@@ -1,8 +1,9 @@
-"""Anyone who designates (a legal representative, an RAE, a co-RAE, a local manager) must have
-a second factor first: a designation hands out access to an enterprise's data.
+"""Anyone who designates or manages (a legal representative, an RAE, a co-RAE, a local
+manager) must have a second factor first: a designation hands out access to an enterprise's
+data, and so do deactivating a quality, ending a designation and granting a role.
 
-Without one, every designating view answers the explained 403 page and changes nothing; with
-a TOTP authenticator the same POST works.
+Without one, each of these views answers the explained 403 page and changes nothing; with
+a TOTP authenticator the same POST works. Every other URL: tests/test_management_gate.py.
 """
 
 from collections.abc import Callable
@@ -134,3 +135,57 @@ def test_a_recovery_code_set_alone_is_not_a_second_factor(chain):
     )
     actor, url, data = _co_rae(chain)
     assert signed_in(actor).post(url, data).status_code == 403
+
+
+# --- The other management acts: the same rule (accounts/mfa.py), the same refusal ------------
+
+
+def _deactivate_quality(chain):
+    url = reverse(
+        "enterprises:quality_deactivate", args=[chain.enterprise.number, chain.employer.pk]
+    )
+    return chain.rae, url, {}
+
+
+def _revoke_co_gl(chain):
+    designation = Designation.objects.get(enterprise=chain.enterprise, kind="co_gl")
+    url = reverse("enterprises:revoke", args=[chain.enterprise.number, designation.pk])
+    return chain.gl, url, {}
+
+
+def _grant_a_role(chain):
+    from roles.models import Role
+
+    url = reverse("roles:direct", args=[chain.employer.pk])
+    data = {"roles": [Role.objects.get(code="dimona-declaration").pk], **person_data(908)}
+    data.pop("language")
+    return chain.gl, url, data
+
+
+ACTS = [
+    Case("an RAE deactivates a quality", _deactivate_quality),
+    Case("a local manager ends a co-local manager", _revoke_co_gl),
+    Case("a local manager grants a role", _grant_a_role),
+]
+
+
+@pytest.mark.usefixtures("mfa_on")
+@pytest.mark.parametrize("case", ACTS, ids=lambda c: c.name)
+def test_without_a_second_factor_a_management_act_is_refused(chain, case):
+    actor, url, data = case.build(chain)
+    before = snapshot()
+    response = signed_in(actor).post(url, data)
+    assert response.status_code == 403
+    assert "accounts/mfa_required.html" in [t.name for t in response.templates]
+    assert snapshot() == before
+
+
+@pytest.mark.usefixtures("mfa_on")
+@pytest.mark.parametrize("case", ACTS, ids=lambda c: c.name)
+def test_with_a_second_factor_the_management_act_works(chain, case):
+    actor, url, data = case.build(chain)
+    enrol_totp(actor)
+    before = snapshot()
+    response = signed_in(actor).post(url, data)
+    assert response.status_code == 302, response.content[:2000]
+    assert snapshot() != before

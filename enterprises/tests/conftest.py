@@ -8,6 +8,7 @@ from allauth.account.internal.flows.login import (
     _AUTHENTICATION_METHODS_USER_SESSION_KEY,
     AUTHENTICATION_METHODS_SESSION_KEY,
 )
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
 
@@ -20,16 +21,17 @@ from portal.groups import CONTACT_CENTRE
 
 def signed_in(user, *, fresh: bool = True) -> Client:
     """A client signed in as `user`; `fresh` marks the session as just reauthenticated
-    (what allauth's reauthentication_required checks)."""
+    (what allauth's reauthentication check reads), otherwise the sign-in is older than the
+    reauthentication timeout."""
     client = Client()
     client.force_login(user)
-    if fresh:
-        session = client.session
-        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-            {"method": "password", "at": time.time(), "reauthenticated": True}
-        ]
-        session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-        session.save()
+    session = client.session
+    at = time.time() if fresh else time.time() - settings.ACCOUNT_REAUTHENTICATION_TIMEOUT - 1
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": at, "reauthenticated": True}
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
     return client
 
 

@@ -14,8 +14,6 @@ from enterprises.tests.factories import EnterpriseFactory, MandateFactory
 from portal.models import AuditEvent
 from tests.browser.conftest import (
     link_in_mail,
-    reauthenticate,
-    reauthenticate_if_asked,
     run_axe,
     sign_in,
     sign_in_here,
@@ -54,8 +52,8 @@ def test_from_registration_to_a_co_local_manager(page, open_page):
     fill_person(page, rae, prefix="rae-")
     page.locator("select[name=rae-language]").select_option("fr")
     page.locator("main form[method=post] button[type=submit]").click()
-    # The registration hands out access: allauth asks for the password first.
-    reauthenticate(page)
+    # The registration hands out access, but the person has just signed in: a sign-in counts
+    # as a recent authentication, so no second password prompt.
     expect(page).to_have_url(detail_path)
     expect(page.locator(".messages")).to_be_visible()
     expect(page.locator("main")).to_contain_text("raoul@example.test")
@@ -74,12 +72,11 @@ def test_from_registration_to_a_co_local_manager(page, open_page):
     assert Designation.objects.get(enterprise=enterprise, kind="rae").status == "active"
     assert not run_axe(rae_page)
 
-    # It activates a quality (a sensitive action: the password again).
+    # It activates a quality (a sensitive action; the sign-in was moments ago: no prompt).
     rae_page.locator(f"main a[href='{detail_path}qualities/activate/']").click()
     assert not run_axe(rae_page)
     rae_page.locator("select[name=quality]").select_option(label="Employeur")
     rae_page.locator("main form[method=post] button[type=submit]").click()
-    reauthenticate(rae_page)
     expect(rae_page).to_have_url(detail_path)
     quality_card = rae_page.locator("section.card", has_text="Employeur")
     expect(quality_card).to_be_visible()
@@ -88,7 +85,6 @@ def test_from_registration_to_a_co_local_manager(page, open_page):
     quality_card.locator("a[href$='/local-managers/new/']").click()
     rae_page.locator("input[name=myself]").check()
     rae_page.locator("main form[method=post] button[type=submit]").click()
-    reauthenticate_if_asked(rae_page)  # not asked again within five minutes
     expect(rae_page).to_have_url(detail_path)
     assert Designation.objects.get(kind="gl", person=rae).status == "active"
 
@@ -98,7 +94,6 @@ def test_from_registration_to_a_co_local_manager(page, open_page):
     ).click()
     fill_person(rae_page, gl)
     rae_page.locator("main form[method=post] button[type=submit]").click()
-    reauthenticate_if_asked(rae_page)
     expect(rae_page).to_have_url(detail_path)
     expect(rae_page.locator("main")).to_contain_text("gisele@example.test")
     assert not run_axe(rae_page)
@@ -119,7 +114,6 @@ def test_from_registration_to_a_co_local_manager(page, open_page):
     gl_page.locator("main a[href$='/co-local-managers/new/']").click()
     fill_person(gl_page, co_gl)
     gl_page.locator("main form[method=post] button[type=submit]").click()
-    reauthenticate(gl_page)
     expect(gl_page).to_have_url(detail_path)
     expect(gl_page.locator("main")).to_contain_text("colin@example.test")
 
