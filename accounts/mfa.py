@@ -69,8 +69,9 @@ SECOND_FACTOR = frozenset(
         "enterprises:revoke",
         "enterprises:resend",
         "enterprises:cancel",
-        # Staff.
+        # Staff: the contact centre's look-ups and identity verifications.
         "enterprises:contact_centre",
+        "identity_check",
         # Role management of a quality: lists, exports (national numbers), every act.
         "roles:list",
         "roles:export",
@@ -94,6 +95,7 @@ NO_SECOND_FACTOR = frozenset(
         # The portal's public pages, and the person's own.
         "home",
         "healthz",
+        "healthz_ready",
         "set_language",
         "wizard:home",
         "wizard:page",
@@ -179,6 +181,8 @@ REAUTHENTICATE_FORMS = frozenset(
         "roles:direct",
         "roles:links",
         "roles:bulk_upload",
+        # Verifying a number gives it power over mandates, designations and attributions.
+        "identity_check",
     }
 )
 # Buttons (nothing typed): only their POST asks.
