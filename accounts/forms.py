@@ -3,13 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import IdentityDocument, Language, User
 from accounts.validators import normalize_national_number
+from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, SafeTextMixin, max_length
 
 
 class NationalNumberField(forms.CharField):
     """Accepts any common writing (85.07.30-033.28, 85073003328) and stores the 11 digits."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("max_length", NUMBER_AS_TYPED_MAX_LENGTH)
         kwargs.setdefault("label", _("National number"))
         kwargs.setdefault("help_text", _("11 digits, for example 85.07.30-033.28."))
         super().__init__(**kwargs)
@@ -23,11 +24,15 @@ class NationalNumberField(forms.CharField):
         return normalize_national_number(value)
 
 
-class SignupForm(forms.Form):
-    """Extra fields of allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+class SignupForm(SafeTextMixin, forms.Form):
+    """Extra fields of allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS).
 
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    allauth's sign-up form extends this one, so the mixin guards its e-mail field too; its
+    length is checked by the account adapter's `clean_email`, as in every allauth form.
+    """
+
+    first_name = forms.CharField(label=_("First name"), max_length=max_length(User, "first_name"))
+    last_name = forms.CharField(label=_("Last name"), max_length=max_length(User, "last_name"))
     language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
     national_number = NationalNumberField(
         required=False,
@@ -47,7 +52,7 @@ class SignupForm(forms.Form):
         user.save()
 
 
-class AccountSettingsForm(forms.ModelForm):
+class AccountSettingsForm(SafeTextMixin, forms.ModelForm):
     national_number = NationalNumberField(required=False)
 
     class Meta:
@@ -67,7 +72,7 @@ class AccountSettingsForm(forms.ModelForm):
         return self.cleaned_data["national_number"] or None
 
 
-class IdentityCheckForm(forms.Form):
+class IdentityCheckForm(SafeTextMixin, forms.Form):
     """A contact-centre agent verifies a person's number after checking an identity document."""
 
     email = forms.EmailField(

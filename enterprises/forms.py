@@ -7,16 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
 from accounts.validators import normalize_national_number
-from enterprises.models import Quality
+from enterprises.models import Designation, Quality
 from enterprises.numbers import normalize_enterprise_number
 from enterprises.services import PersonData
 from portal.forms import SubmissionKeyMixin
+from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, SafeTextMixin, max_length
 
 
-class EnterpriseNumberForm(forms.Form):
+class EnterpriseNumberForm(SafeTextMixin, forms.Form):
     number = forms.CharField(
         label=_("Enterprise number"),
-        max_length=20,
+        max_length=NUMBER_AS_TYPED_MAX_LENGTH,
         help_text=_("10 digits, in any common writing: 0123.456.749, BE0123456749..."),
     )
 
@@ -24,19 +25,25 @@ class EnterpriseNumberForm(forms.Form):
         return normalize_enterprise_number(self.cleaned_data["number"])
 
 
-class PersonForm(forms.Form):
+class PersonForm(SafeTextMixin, forms.Form):
     """A person to designate: the actor themself, or somebody named here."""
 
     myself = forms.BooleanField(label=_("Designate myself"), required=False)
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=max_length(Designation, "first_name"), required=False
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=max_length(Designation, "last_name"), required=False
+    )
     national_number = forms.CharField(
         label=_("National number"),
-        max_length=20,
+        max_length=NUMBER_AS_TYPED_MAX_LENGTH,
         required=False,
         help_text=_("11 digits, as on the back of the Belgian identity card."),
     )
-    email = forms.EmailField(label=_("E-mail address"), required=False)
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=max_length(Designation, "email"), required=False
+    )
     language = forms.ChoiceField(label=_("Language of the e-mail"), choices=Language.choices)
 
     def __init__(self, *args, actor=None, allow_myself: bool = True, **kwargs):
@@ -117,8 +124,8 @@ class QualityActivateForm(SubmissionKeyMixin, forms.Form):
         )
 
 
-class ContactCentreForm(forms.Form):
-    number = forms.CharField(label=_("Enterprise number"), max_length=20)
+class ContactCentreForm(SafeTextMixin, forms.Form):
+    number = forms.CharField(label=_("Enterprise number"), max_length=NUMBER_AS_TYPED_MAX_LENGTH)
     reason = forms.CharField(
         label=_("Reason for the look-up"),
         max_length=500,

@@ -13,11 +13,12 @@ from enterprises.registry import (
     parse_enterprise_query,
     search_enterprises,
 )
+from portal.text import SafeTextMixin
 
 PAGE_SIZE = 25
 
 
-class EnterpriseSearchForm(forms.Form):
+class EnterpriseSearchForm(SafeTextMixin, forms.Form):
     q = forms.CharField(
         label=_("Enterprise number or name"),
         required=False,

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_national_number
 from portal.forms import SubmissionKeyMixin
-from roles.models import RoleAttribution, Source
+from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, SafeTextMixin, max_length, text_error
+from roles.models import AccessLink, Invitation, RoleAttribution, Source
 from roles.services import Invitee
 
 
@@ -27,7 +28,7 @@ def _future_or_today(value):
     return value
 
 
-class ScopedRolesForm(forms.Form):
+class ScopedRolesForm(SafeTextMixin, forms.Form):
     def __init__(self, *args, roles_qs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].queryset = roles_qs
@@ -55,6 +56,7 @@ class InvitationForm(SubmissionKeyMixin, ScopedRolesForm):
     )
 
     MAX_LINES = 100
+    parsed_fields = ("invitees",)  # each name and address is checked in clean_invitees
 
     def clean_valid_until(self):
         return _future_or_today(self.cleaned_data.get("valid_until"))
@@ -72,6 +74,12 @@ class InvitationForm(SubmissionKeyMixin, ScopedRolesForm):
             parts = [p.strip() for p in line.replace("\t", ";").split(";")]
             if len(parts) < 3 or not parts[0] or not parts[1]:
                 errors.append(_("Line %(n)d: give first name; last name; e-mail.") % {"n": number})
+                continue
+            problem = self._part_problem(parts)
+            if problem:
+                errors.append(
+                    _("Line %(n)d: %(problem)s") % {"n": number, "problem": problem.messages[0]}
+                )
                 continue
             email = parts[2].lower()
             try:
@@ -97,13 +105,39 @@ class InvitationForm(SubmissionKeyMixin, ScopedRolesForm):
             raise ValidationError(_("Add at least one person to invite."))
         return invitees
 
+    # Each part of a line is one field of the invitation: its limits are the model's.
+    PARTS = (
+        ("first_name", _("First name")),
+        ("last_name", _("Last name")),
+        ("email", _("E-mail address")),
+    )
+
+    def _part_problem(self, parts: list[str]) -> ValidationError | None:
+        for value, (name, label) in zip(parts, self.PARTS, strict=False):
+            error = text_error(value, label=label, max_chars=max_length(Invitation, name))
+            if error:
+                return error
+        if len(parts) > 3:
+            return text_error(
+                parts[3], label=_("National number"), max_chars=NUMBER_AS_TYPED_MAX_LENGTH
+            )
+        return None
+
 
 class DirectAttributionForm(SubmissionKeyMixin, ScopedRolesForm):
     roles = RolesField(queryset=None, label=_("Roles"))
-    national_number = forms.CharField(label=_("National number"), max_length=20)
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail address"))
+    national_number = forms.CharField(
+        label=_("National number"), max_length=NUMBER_AS_TYPED_MAX_LENGTH
+    )
+    first_name = forms.CharField(
+        label=_("First name"), max_length=max_length(RoleAttribution, "first_name")
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=max_length(RoleAttribution, "last_name")
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=max_length(RoleAttribution, "email")
+    )
     valid_from = forms.DateField(
         label=_("Start date (optional, today if empty)"),
         required=False,
@@ -133,7 +167,7 @@ class DirectAttributionForm(SubmissionKeyMixin, ScopedRolesForm):
 
 
 class AccessLinkForm(SubmissionKeyMixin, ScopedRolesForm):
-    label = forms.CharField(label=_("Label (for you)"), max_length=200)
+    label = forms.CharField(label=_("Label (for you)"), max_length=max_length(AccessLink, "label"))
     roles = RolesField(queryset=None, label=_("Roles"))
     expires_on = forms.DateField(
         label=_("The link works until"), widget=forms.DateInput(attrs={"type": "date"})
@@ -160,7 +194,7 @@ class AccessLinkForm(SubmissionKeyMixin, ScopedRolesForm):
         return _future_or_today(self.cleaned_data.get("valid_until"))
 
 
-class BulkUploadForm(SubmissionKeyMixin, forms.Form):
+class BulkUploadForm(SubmissionKeyMixin, SafeTextMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
@@ -188,7 +222,7 @@ class BatchConfirmForm(SubmissionKeyMixin, forms.Form):
     """Sending a previewed batch: nothing to fill in but the page's submission key."""
 
 
-class AttributionFilterForm(forms.Form):
+class AttributionFilterForm(SafeTextMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     role = forms.ModelChoiceField(
         queryset=None, label=_("Role"), required=False, empty_label=_("All")
@@ -224,13 +258,16 @@ class AttributionFilterForm(forms.Form):
         return self.cleaned_data if self.is_valid() else {}
 
 
-class EmailChangeForm(forms.Form):
+class EmailChangeForm(SafeTextMixin, forms.Form):
     attributions = forms.ModelMultipleChoiceField(
         queryset=None,
         label=_("Attributions whose e-mail changes"),
         widget=forms.CheckboxSelectMultiple,
     )
-    new_email = forms.EmailField(label=_("New e-mail address"))
+    # The new address is written into the attributions: their column is the limit.
+    new_email = forms.EmailField(
+        label=_("New e-mail address"), max_length=max_length(RoleAttribution, "email")
+    )
 
     def __init__(self, *args, attributions_qs, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,6 +26,7 @@ from accounts.validators import normalize_national_number
 from portal import submissions
 from portal.audit import audit
 from portal.outbox import enqueue
+from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, max_length, printable, text_problems
 from roles import delivery
 from roles.models import (
     AccessLink,
@@ -582,6 +583,31 @@ def invitation_request_new_link(*, actor, invitation: Invitation) -> None:
 
 CSV_COLUMNS = ["first_name", "last_name", "email", "roles", "valid_until", "national_number"]
 MAX_CSV_ROWS = 10000
+# What a row's error calls each column.
+CSV_LABELS = {
+    "first_name": _("First name"),
+    "last_name": _("Last name"),
+    "email": _("E-mail address"),
+    "roles": _("Roles"),
+    "valid_until": _("End date"),
+    "national_number": _("National number"),
+}
+# Each column becomes a field of an invitation: its limit is the model's (the roles and the
+# date are checked against the catalogue and the calendar instead).
+CSV_LIMITS = {
+    "first_name": max_length(Invitation, "first_name"),
+    "last_name": max_length(Invitation, "last_name"),
+    "email": max_length(Invitation, "email"),
+    "national_number": NUMBER_AS_TYPED_MAX_LENGTH,
+}
+
+
+def _shown(value: str, column: str) -> str:
+    """A refused cell as the preview stores and shows it: printable, and cut after its limit
+    (the row is refused anyway; PostgreSQL would refuse a NUL in the batch's JSON)."""
+    value = printable(value)
+    limit = CSV_LIMITS.get(column)
+    return value[:limit] + "…" if limit and len(value) > limit else value
 
 
 def _parse_date(value: str) -> date | None:
@@ -629,31 +655,45 @@ def batch_parse(
     rows = []
     for number, cells in enumerate(lines, start=first_line):
         cells = [c.strip() for c in cells] + [""] * (len(CSV_COLUMNS) - len(cells))
-        first, last, email, role_codes, until, nn = cells[: len(CSV_COLUMNS)]
-        errors = []
+        cell = dict(zip(CSV_COLUMNS, cells, strict=False))
+        cell["email"] = cell["email"].lower()
+        # A cell with a control or invisible character, or longer than its field, is refused
+        # with its column's name, and checked no further.
+        refused = {
+            column: problems
+            for column in CSV_COLUMNS
+            if (
+                problems := text_problems(
+                    cell[column], label=CSV_LABELS[column], max_chars=CSV_LIMITS.get(column)
+                )
+            )
+        }
+        errors = [message for problems in refused.values() for message in problems]
+        first, last, email, role_codes, until, nn = (cell[column] for column in CSV_COLUMNS)
         if not first or not last:
             errors.append(gettext("First and last name are required."))
-        try:
-            validate_email(email)
-            email = email.lower()
-        except ValidationError:
-            errors.append(gettext("Invalid e-mail address."))
+        if "email" not in refused:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(gettext("Invalid e-mail address."))
         codes = [c.strip() for c in role_codes.split(";") if c.strip()]
         unknown = [c for c in codes if c not in roles_by_code]
         if not codes:
             errors.append(gettext("No role given."))
-        elif unknown:
+        elif unknown and "roles" not in refused:
             errors.append(
                 gettext("Unknown role for this quality: %(codes)s") % {"codes": ", ".join(unknown)}
             )
         end = None
-        try:
-            end = _parse_date(until)
-            if end is not None and end < today:
-                errors.append(gettext("The end date is in the past."))
-        except ValueError:
-            errors.append(gettext("Invalid end date (use YYYY-MM-DD)."))
-        if nn:
+        if "valid_until" not in refused:
+            try:
+                end = _parse_date(until)
+                if end is not None and end < today:
+                    errors.append(gettext("The end date is in the past."))
+            except ValueError:
+                errors.append(gettext("Invalid end date (use YYYY-MM-DD)."))
+        if nn and "national_number" not in refused:
             try:
                 nn = normalize_national_number(nn)
             except ValidationError:
@@ -665,13 +705,13 @@ def batch_parse(
         rows.append(
             {
                 "line": number,
-                "first_name": first,
-                "last_name": last,
-                "email": email,
-                "roles": codes,
+                "first_name": _shown(first, "first_name"),
+                "last_name": _shown(last, "last_name"),
+                "email": _shown(email, "email"),
+                "roles": [_shown(code, "roles") for code in codes],
                 "role_ids": [roles_by_code[c] for c in codes if c in roles_by_code],
                 "valid_until": end.isoformat() if end else "",
-                "national_number": nn,
+                "national_number": _shown(nn, "national_number"),
                 "errors": errors,
             }
         )
@@ -681,7 +721,9 @@ def batch_parse(
         batch = InvitationBatch.objects.create(
             enterprise_quality=enterprise_quality,
             created_by=actor,
-            filename=(getattr(uploaded, "name", "") or "")[:255],
+            filename=printable(getattr(uploaded, "name", "") or "")[
+                : max_length(InvitationBatch, "filename")
+            ],
             rows=rows,
             total_rows=len(rows),
             valid_rows=len(rows) - error_rows,

@@ -27,7 +27,8 @@ urlpatterns = [
     path("roles/q/<int:eq_id>/bulk/<int:pk>/progress/", views.bulk_progress, name="bulk_progress"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("invitations/<str:token>/renew/", views.invitation_renew, name="invitation_renew"),
-    path("links/<str:slug>/", views.link_follow, name="link_follow"),
+    # The slug is URL-safe base64 (roles/services.py link_create): nothing else reaches the view.
+    path("links/<slug:slug>/", views.link_follow, name="link_follow"),
     path("profile/", views.profile, name="profile"),
     path(
         "profile/attributions/<int:pk>/deactivate/",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -18,7 +19,36 @@ from wizard.rendering import render_page
 from wizard.services import page_mark_changed, page_snapshot, pages_publish
 
 
-class ChoiceInline(TranslationTabularInline):
+class KeyCheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete, except that a posted value the target's key cannot hold (a
+    forged "x" for a page id) is left out when the form is shown again with its error:
+    Django looks every posted value up as it is, and an integer column answers a 500."""
+
+    def optgroups(self, name, value, attr=None):
+        opts = self.field.remote_field.model._meta
+        key = opts.get_field(getattr(self.field.remote_field, "field_name", opts.pk.attname))
+
+        def fits(raw) -> bool:
+            try:
+                key.run_validators(key.to_python(raw))
+            except ValidationError:
+                return False
+            return True
+
+        return super().optgroups(name, [v for v in value if fits(v)], attr)
+
+
+class KeyCheckedAutocompleteMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                KeyCheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ChoiceInline(KeyCheckedAutocompleteMixin, TranslationTabularInline):
     model = Choice
     fk_name = "page"
     extra = 0
@@ -27,7 +57,7 @@ class ChoiceInline(TranslationTabularInline):
     autocomplete_fields = ("target",)
 
 
-class LinkInline(admin.TabularInline):
+class LinkInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
     model = Link
     fk_name = "page"
     formset = LinkInlineFormSet
@@ -38,7 +68,7 @@ class LinkInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(VersionAdmin, TabbedTranslationAdmin):
+class PageAdmin(KeyCheckedAutocompleteMixin, VersionAdmin, TabbedTranslationAdmin):
     list_display = ("title", "slug", "kind", "status", "has_unpublished_changes", "published_at")
     list_filter = ("kind", "status", "has_unpublished_changes")
     search_fields = ("slug", "title")
