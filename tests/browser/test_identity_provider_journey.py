@@ -152,17 +152,23 @@ def callbacks(page) -> list[str]:
     return seen
 
 
-def signed_in_as(page, user) -> None:
-    """The browser's session belongs to `user` (read on the server, not from the page)."""
+def session_user(page) -> str | None:
+    """Whom the browser's session belongs to (read on the server, not from the page)."""
     from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import SESSION_KEY
 
+    cookies = [c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME]
+    if not cookies:
+        return None
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    return store(session_key=cookies[0]["value"]).get(SESSION_KEY)
+
+
+def signed_in_as(page, user) -> None:
     page.goto("/")
-    cookie = next(c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
-    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=cookie["value"])
-    assert session.get(SESSION_KEY) == str(user.pk)
+    assert session_user(page) == str(user.pk)
 
 
 def people():
@@ -221,6 +227,19 @@ def test_a_sign_in_reaches_the_account_holding_the_number_verified(page, fas):
     assert people().count() == count
     assert links().get(uid="bert").user == bert
     signed_in_as(page, bert)
+
+
+def test_an_enrolled_second_factor_is_still_asked_after_the_provider(page, fas):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    bert = UserFactory(email="bert.work@example.test", national_number=NUMBERS["b"])
+    TOTP.activate(bert, generate_totp_secret())
+
+    sign_in_with_eid(page, "bert")
+
+    # The portal's second factor is not replaced by the provider's sign-in (docs/DESIGN.md).
+    page.wait_for_url("**/accounts/2fa/authenticate/**")
+    assert session_user(page) is None  # not signed in before the second factor
 
 
 def test_a_sign_in_reaches_the_account_that_verified_the_same_e_mail(page, fas):
