@@ -258,7 +258,10 @@ def test_a_sign_in_reaches_the_account_that_verified_the_same_e_mail(page, fas):
 
 def test_an_unconfirmed_e_mail_is_not_linked(page, fas):
     # The address is typed on the portal but never confirmed: it proves nothing.
+    from allauth.account.models import EmailAddress
+
     typist = UserFactory(email="chloe@example.test", national_number=None, verified_email=False)
+    EmailAddress.objects.create(user=typist, email=typist.email, verified=False, primary=True)
 
     sign_in_with_eid(page, "chloe")
 
