@@ -39,7 +39,8 @@ run: install compilemessages
 
 ## make test — the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
 test: install-dev compilemessages
-	@if command -v npm >/dev/null && [ ! -d tests/browser/node_modules/axe-core ]; then \
+	@if command -v npm >/dev/null && { [ ! -d tests/browser/node_modules/axe-core ] || \
+		[ ! -d tests/browser/node_modules/oidc-provider ]; }; then \
 		npm ci --prefix tests/browser --no-audit --no-fund >/dev/null || true; fi
 	DJANGO_SETTINGS_MODULE=portal.settings_test $(PY) -m pytest $(PYTEST_ARGS)
 

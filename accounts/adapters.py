@@ -1,12 +1,16 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from django.conf import settings
+from allauth.socialaccount.providers.base import AuthError, AuthProcess
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from requests import RequestException
 
-from accounts.validators import normalize_national_number
+from accounts import identity_provider as idp
+from accounts.models import NationalNumberSource
+from accounts.selectors import account_with_verified_email, account_with_verified_number
+from accounts.services import NumberTaken, national_number_verify
 from portal.text import max_length, text_error
 
 
@@ -29,19 +33,118 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        # A sign-in through the identity provider minutes ago is a fresh authentication by
+        # the federal service: asking for a password (which such an account may not even
+        # have) right after it would add nothing.
+        if idp.signed_in_through_provider_recently(self.request):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    """Takes the national number from the identity provider's claims, as verified."""
+    """A sign-in through the identity provider verifies the person's national number.
 
-    def populate_user(self, request, sociallogin, data):
-        user = super().populate_user(request, sociallogin, data)
-        claims = sociallogin.account.extra_data or {}
-        userinfo = claims.get("userinfo", claims)
-        raw = userinfo.get(settings.OIDC_NATIONAL_NUMBER_CLAIM)
-        if raw:
-            try:
-                user.national_number = normalize_national_number(str(raw))
-                user.national_number_verified = True
-            except ValidationError:
-                pass
+    The number comes from the provider's claim (`OIDC_NATIONAL_NUMBER_CLAIM`) and is
+    verified through `national_number_verify` (source: identity provider), never by setting
+    fields. Which account the sign-in reaches:
+
+    1. the account already linked to this provider identity (a later sign-in);
+    2. with `process=connect` (the "verify" link of a signed-in person): that account,
+       after allauth's reauthentication, unless the number is verified on another account;
+    3. else the account holding this number **verified**, or the account that **verified**
+       the e-mail address the provider vouches for (refused if that account is verified with
+       another number): it is linked, and the person is told by e-mail (allauth's notice);
+    4. else a new account. An account that only *declared* this number is never linked:
+       anyone can type a number, so linking it would hand that account to the typist's
+       target — or, the other way round, let a typist lock the real person out. The real
+       person gets their own account, verified; the declaration elsewhere keeps unlocking
+       nothing.
+
+    A missing or malformed number, or a failed nonce or issuer check, refuses the sign-in
+    with a page that says why; nothing is created or changed.
+    """
+
+    def pre_social_login(self, request, sociallogin):
+        if not idp.is_identity_provider_login(sociallogin):
+            return
+        idp.check_id_token(request, sociallogin)
+        number = idp.claimed_national_number(request, sociallogin)
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            self._check_connect(request, sociallogin, number)
+            return  # allauth connects (after reauthentication); see `connected`
+        if sociallogin.is_existing:
+            self._verify(request, sociallogin.user, number)
+            return
+        user = account_with_verified_number(number)
+        if user is None:
+            emails = [address.email for address in sociallogin.email_addresses if address.verified]
+            user = account_with_verified_email(emails)
+            if user is not None and user.verified_national_number not in (None, number):
+                raise idp.refuse(request, idp.EMAIL_OTHER_NUMBER)
+        if user is None:
+            return  # a new account: allauth signs it up, `save_user` verifies it
+        with transaction.atomic():
+            self._verify(request, user, number)
+            # Linked now, so allauth logs this existing account in (and sends its
+            # "third-party account connected" notice to the person).
+            sociallogin.connect(request, user)
+
+    def _check_connect(self, request, sociallogin, number: str) -> None:
+        user = request.user
+        if not user.is_authenticated:
+            return  # allauth refuses a connect without a signed-in person
+        if sociallogin.is_existing and sociallogin.user.pk != user.pk:
+            raise idp.refuse(request, idp.LINKED_ELSEWHERE)
+        if account_with_verified_number(number, exclude=user) is not None:
+            raise idp.refuse(request, idp.NUMBER_TAKEN)
+
+    def _verify(self, request, user, number: str) -> None:
+        try:
+            national_number_verify(
+                actor=user,
+                user=user,
+                national_number=number,
+                source=NationalNumberSource.IDENTITY_PROVIDER,
+            )
+        except NumberTaken:
+            raise idp.refuse(request, idp.NUMBER_TAKEN) from None
+
+    def connected(self, request, sociallogin) -> None:
+        """`social_account_added` for `process=connect`: verify the connecting account.
+
+        Runs after allauth saved the link, outside a transaction of ours: on refusal (another
+        account got the number verified meanwhile) the link is removed again.
+        """
+        if sociallogin.state.get("process") != AuthProcess.CONNECT:
+            return
+        number = idp.claimed_national_number(request, sociallogin)
+        try:
+            self._verify(request, sociallogin.user, number)
+        except Exception:
+            sociallogin.account.delete()
+            raise
+
+    def save_user(self, request, sociallogin, form=None):
+        if not idp.is_identity_provider_login(sociallogin):
+            return super().save_user(request, sociallogin, form)
+        number = idp.claimed_national_number(request, sociallogin)
+        # The account, its link and its verification exist together or not at all.
+        with transaction.atomic():
+            user = super().save_user(request, sociallogin, form)
+            self._verify(request, user, number)
         return user
+
+    def on_authentication_error(
+        self, request, provider, error=None, exception=None, extra_context=None
+    ):
+        """allauth's protocol refusals (unknown or replayed state, a code the provider
+        refuses, an ID token that fails allauth's checks) get the portal's page."""
+        super().on_authentication_error(
+            request, provider, error=error, exception=exception, extra_context=extra_context
+        )
+        if error == AuthError.CANCELLED:
+            return  # allauth's "sign-in cancelled" page says it well
+        if isinstance(exception, RequestException):
+            raise idp.refuse(request, idp.UNREACHABLE)
+        raise idp.refuse(request, idp.UNCHECKED)

@@ -48,7 +48,8 @@ class SignupForm(SafeTextMixin, forms.Form):
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
         user.language = self.cleaned_data["language"]
-        user.national_number = self.cleaned_data["national_number"] or None
+        if "national_number" in self.cleaned_data:  # not on the identity provider's form
+            user.national_number = self.cleaned_data["national_number"] or None
         user.save()
 
 

@@ -234,24 +234,35 @@ OIDC_SERVER_URL = env_url("OIDC_SERVER_URL", None, schemes=("https", "http"))
 OIDC_NATIONAL_NUMBER_CLAIM = env_str("OIDC_NATIONAL_NUMBER_CLAIM", "national_number")
 OIDC_PROVIDER_ID = env_str("OIDC_PROVIDER_ID", "fas")
 OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "Federal Authentication Service")
-SOCIALACCOUNT_PROVIDERS = {}
-if OIDC_SERVER_URL:
-    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+# allauth's provider with the portal's nonce and issuer checks (accounts/identity_provider.py);
+# named even without a server, because allauth picks the provider class once, at start.
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "accounts.identity_provider.FederalIdentityProvider",
         "OAUTH_PKCE_ENABLED": True,
-        "APPS": [
-            {
-                "provider_id": OIDC_PROVIDER_ID,
-                "name": OIDC_PROVIDER_NAME,
-                "client_id": env_str("OIDC_CLIENT_ID"),
-                "secret": env_str("OIDC_CLIENT_SECRET"),
-                "settings": {
-                    "server_url": OIDC_SERVER_URL,
-                    "token_auth_method": env_str("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic"),
-                    "scope": env_list("OIDC_SCOPES", ["openid", "profile", "email"]),
-                },
-            }
-        ],
     }
+}
+if OIDC_SERVER_URL:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = [
+        {
+            "provider_id": OIDC_PROVIDER_ID,
+            "name": OIDC_PROVIDER_NAME,
+            "client_id": env_str("OIDC_CLIENT_ID"),
+            "secret": env_str("OIDC_CLIENT_SECRET"),
+            "settings": {
+                "server_url": OIDC_SERVER_URL,
+                "token_auth_method": env_str("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic"),
+                "scope": env_list("OIDC_SCOPES", ["openid", "profile", "email"]),
+            },
+        }
+    ]
+# Linking an account to the identity provider gives it a verified national number and a way
+# in: the person proves they hold the account (password, second factor) first.
+SOCIALACCOUNT_REAUTHENTICATION_REQUIRED = True
+# The national number comes from the provider; the social sign-up form does not ask for one.
+SOCIALACCOUNT_FORMS = {"signup": "accounts.social_forms.SocialSignupForm"}
+# Accounts are linked by verified national number or verified e-mail in
+# accounts.adapters.SocialAccountAdapter, never by allauth's e-mail matching.
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 
 GUARDIAN_RAISE_403 = False
