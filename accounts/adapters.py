@@ -11,7 +11,7 @@ from accounts import identity_provider as idp
 from accounts.models import NationalNumberSource
 from accounts.selectors import account_with_verified_email, account_with_verified_number
 from accounts.services import NumberTaken, national_number_verify
-from portal.text import max_length, text_error
+from portal.text import forbidden_character, max_length, text_error
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -124,6 +124,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         except Exception:
             sociallogin.account.delete()
             raise
+
+    def populate_user(self, request, sociallogin, data):
+        # Names come from the provider, not from a person typing: fit them to the columns
+        # (a 200-character claim must not end in a database error) and drop the characters
+        # no name may hold (portal/text.py), instead of refusing the person's sign-in.
+        user = super().populate_user(request, sociallogin, data)
+        for field in ("first_name", "last_name"):
+            value = "".join(c for c in (getattr(user, field) or "") if not forbidden_character(c))
+            setattr(user, field, value.strip()[: max_length(type(user), field)])
+        return user
 
     def save_user(self, request, sociallogin, form=None):
         if not idp.is_identity_provider_login(sociallogin):
