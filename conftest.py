@@ -1,10 +1,11 @@
 import pytest
-from django.core.cache import cache
+
+from portal.testing import clear_cache
 
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
     # Rate-limit counters and cached pages must not leak from one test into another.
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()

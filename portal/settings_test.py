@@ -3,6 +3,7 @@ with fast hashing, in-memory mail and tasks run in-process unless a test starts 
 
 import os
 import tempfile
+import uuid
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-" + "k1m2n3o4p5" * 6)
@@ -13,7 +14,12 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("MFA_REQUIRED", "false")
 os.environ.setdefault("TASK_RETRY_BACKOFF", "1")  # real-worker tests retry within seconds
 os.environ.setdefault("PORTAL_VAR_DIR", tempfile.mkdtemp(prefix="portal-test-"))
-os.environ.setdefault("CACHE_KEY_PREFIX", f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+# A prefix of this test run's own (inherited by the worker processes it starts): the cache is
+# cleared by prefix (conftest.py), so two runs on one Redis never clear each other's keys.
+os.environ.setdefault(
+    "CACHE_KEY_PREFIX",
+    f"test-{uuid.uuid4().hex[:12]}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
+)
 
 from portal.settings import *  # noqa: F403
 from portal.settings import STORAGES
@@ -26,8 +32,7 @@ STORAGES = {
 # Tasks run in-process in tests; the worker tests (tests marked `worker`) switch this off.
 CELERY_TASK_ALWAYS_EAGER = True
 
-# `cache.clear()` flushes a whole Redis database: parallel test processes (pytest-xdist) each
-# get their own database so they never clear each other's rate-limit counters.
+# Parallel test processes (pytest-xdist) each get their own Redis database too.
 if REDIS_URL:  # noqa: F405
     _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw-1")
     _index = int(_worker[2:]) + 1 if _worker[2:].lstrip("-").isdigit() else 0

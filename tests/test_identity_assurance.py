@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
@@ -330,17 +331,19 @@ def test_the_contact_centre_cannot_verify_a_number_verified_on_another_account(w
 
 def test_verification_needs_document_and_reason_and_another_agent(w):
     person = UserFactory(declared=True)
-    with pytest.raises(Exception, match="document"):
+    with pytest.raises(ValidationError) as missing:
         national_number_verify(
             actor=w.agent,
             user=person,
             national_number=person.national_number,
             source=NationalNumberSource.CONTACT_CENTRE,
         )
+    assert missing.value.code == "document_required"
     w.agent.national_number = national_number_for(909)
     w.agent.save()
-    with pytest.raises(Exception, match="own"):
+    with pytest.raises(ValidationError) as own:
         verify_by_contact_centre(w.agent, w.agent)
+    assert own.value.code == "own_number"
     with pytest.raises(NumberTaken):
         national_number_verify(
             actor=person,

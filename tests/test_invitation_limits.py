@@ -3,10 +3,10 @@ sending invitations (the form, a resend, a CSV batch) and per enterprise across 
 the refused request changes nothing. (roles/tests covers the first 429 of the form.)"""
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from portal.testing import clear_cache
 from roles.models import Invitation, InvitationBatch
 
 from .portal_world import build_world
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(db):
     world = build_world()
-    cache.clear()  # the world's own invitations start no count: each test sets its limits
+    clear_cache()  # the world's own invitations start no count: each test sets its limits
     return world
 
 
