@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import IdentityDocument, NationalNumberSource
 from accounts.signals import national_number_verified
 from accounts.validators import normalize_national_number
-from portal.audit import audit
+from portal.audit import Action, audit
 from portal.outbox import enqueue
 
 
@@ -40,7 +40,10 @@ def account_update(*, actor, user, data: dict) -> None:
         user.full_clean()
         user.save()
         audit(
-            actor=actor, action="account.updated", target=user, details={"fields": sorted(changed)}
+            actor=actor,
+            action=Action.ACCOUNT_UPDATED,
+            target=user,
+            details={"fields": sorted(changed)},
         )
 
 
@@ -129,7 +132,9 @@ def national_number_verify(
         if previous and previous != number:
             # The audit keeps evidence, not a second copy of the old number.
             details["replaced_verified_number_ending"] = previous[-4:]
-        audit(actor=actor or stored, action="identity.verified", target=stored, details=details)
+        audit(
+            actor=actor or stored, action=Action.IDENTITY_VERIFIED, target=stored, details=details
+        )
         # Attributions made for this number before the account existed attach now, in this
         # transaction (roles' receiver), so a verification never half-happens.
         national_number_verified.send(sender=User, user=stored)

@@ -55,7 +55,7 @@ from django.utils import timezone
 from accounts.validators import normalize_national_number
 from enterprises.models import Enterprise, JuridicalForm, Mandate
 from enterprises.numbers import normalize_enterprise_number
-from portal.audit import audit
+from portal.audit import Action, audit
 
 BATCH_SIZE = 5000
 
@@ -723,7 +723,7 @@ def import_cbe(
         _Writer(validation, batch_size).run()
         audit(
             actor=None,
-            action="cbe.import",
+            action=Action.CBE_IMPORT,
             details={
                 "directory": str(directory),
                 "files": {name: vars(counts) for name, counts in report.files.items()},

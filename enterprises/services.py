@@ -30,7 +30,7 @@ from enterprises.models import (
     Registration,
 )
 from portal import submissions
-from portal.audit import audit
+from portal.audit import Action, audit
 from portal.outbox import enqueue
 
 Kind = Designation.Kind
@@ -200,7 +200,7 @@ def _create(
     designation.save()
     audit(
         actor=actor,
-        action="designation.activated" if is_self else "designation.created",
+        action=Action.DESIGNATION_ACTIVATED if is_self else Action.DESIGNATION_CREATED,
         enterprise=enterprise,
         target=designation,
         details=_details(designation),
@@ -236,7 +236,7 @@ def _replace_active_rae(*, actor, enterprise: Enterprise) -> None:
         old.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
         audit(
             actor=actor,
-            action="designation.replaced",
+            action=Action.DESIGNATION_REPLACED,
             enterprise=enterprise,
             target=old,
             details=_details(old),
@@ -253,7 +253,7 @@ def _cancel_pending_rae(*, actor, enterprise: Enterprise) -> None:
         pending.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
         audit(
             actor=actor,
-            action="designation.cancelled",
+            action=Action.DESIGNATION_CANCELLED,
             enterprise=enterprise,
             target=pending,
             details=_details(pending),
@@ -311,7 +311,10 @@ def enterprise_register(
         registration.full_clean()
         registration.save()
         audit(
-            actor=actor, action="enterprise.registered", enterprise=enterprise, target=registration
+            actor=actor,
+            action=Action.ENTERPRISE_REGISTERED,
+            enterprise=enterprise,
+            target=registration,
         )
         _create(actor=actor, enterprise=enterprise, kind=Kind.RAE, person=rae)
         for co_rae in co_raes:
@@ -405,7 +408,7 @@ def designation_accept(*, actor, designation: Designation) -> Designation:
             ) from None
         audit(
             actor=actor,
-            action="designation.accepted",
+            action=Action.DESIGNATION_ACCEPTED,
             enterprise=enterprise,
             target=designation,
             details=_details(designation),
@@ -414,7 +417,7 @@ def designation_accept(*, actor, designation: Designation) -> Designation:
         return designation
 
 
-def _end(*, actor, designation: Designation, status: str, action: str) -> None:
+def _end(*, actor, designation: Designation, status: str, action: Action) -> None:
     designation.status = status
     designation.ended_at = timezone.now()
     designation.ended_by = actor
@@ -452,14 +455,14 @@ def designation_revoke(*, actor, designation: Designation) -> Designation:
                 actor=actor,
                 designation=designation,
                 status=Status.CANCELLED,
-                action="designation.cancelled",
+                action=Action.DESIGNATION_CANCELLED,
             )
         elif designation.is_active:
             _end(
                 actor=actor,
                 designation=designation,
                 status=Status.REVOKED,
-                action="designation.revoked",
+                action=Action.DESIGNATION_REVOKED,
             )
         else:
             raise ValidationError(_("This designation has already ended."), code="ended")
@@ -476,7 +479,7 @@ def designation_cancel(*, actor, designation: Designation) -> Designation:
             actor=actor,
             designation=designation,
             status=Status.CANCELLED,
-            action="designation.cancelled",
+            action=Action.DESIGNATION_CANCELLED,
         )
         return designation
 
@@ -492,7 +495,7 @@ def designation_resend(*, actor, designation: Designation) -> Designation:
         designation.save(update_fields=["sent_at", "updated_at"])
         audit(
             actor=actor,
-            action="designation.resent",
+            action=Action.DESIGNATION_RESENT,
             enterprise=designation.enterprise,
             target=designation,
         )
@@ -551,7 +554,7 @@ def designations_expire() -> int:
             designation.save(update_fields=["status", "ended_at", "updated_at"])
             audit(
                 actor=None,
-                action="designation.expired",
+                action=Action.DESIGNATION_EXPIRED,
                 enterprise=designation.enterprise,
                 target=designation,
             )
@@ -584,7 +587,7 @@ def quality_activate(
         eq.save()
         audit(
             actor=actor,
-            action="quality.activated",
+            action=Action.QUALITY_ACTIVATED,
             enterprise=enterprise,
             target=eq,
             details={"quality": quality.code},
@@ -603,7 +606,7 @@ def quality_deactivate(*, actor, enterprise_quality: EnterpriseQuality) -> Enter
         eq.save(update_fields=["status", "updated_at"])
         audit(
             actor=actor,
-            action="quality.deactivated",
+            action=Action.QUALITY_DEACTIVATED,
             enterprise=enterprise,
             target=eq,
             details={"quality": eq.quality.code},
@@ -614,7 +617,9 @@ def quality_deactivate(*, actor, enterprise_quality: EnterpriseQuality) -> Enter
                 actor=actor,
                 designation=designation,
                 status=Status.REVOKED if designation.is_active else Status.CANCELLED,
-                action="designation.revoked" if designation.is_active else "designation.cancelled",
+                action=Action.DESIGNATION_REVOKED
+                if designation.is_active
+                else Action.DESIGNATION_CANCELLED,
             )
         return eq
 
@@ -629,7 +634,7 @@ def contact_centre_lookup(
     with transaction.atomic():
         audit(
             actor=actor,
-            action="contact_centre.lookup",
+            action=Action.CONTACT_CENTRE_LOOKUP,
             enterprise=enterprise,
             target=enterprise,
             details={"number": number, "reason": reason, "found": enterprise is not None},

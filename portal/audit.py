@@ -2,6 +2,7 @@
 
 Services call `audit()` inside their transaction, so the event exists if and only if the
 state change does. The acting request's IP comes from the request context (middleware).
+The action is a member of `Action` (its one vocabulary, with the labels histories show).
 """
 
 from collections.abc import Callable, Iterable
@@ -9,8 +10,11 @@ from typing import Any
 
 from django.db import models
 
-from portal.models import AuditEvent
+from portal.models import Action, AuditEvent
 from portal.request_context import current_ip
+
+# `Action` is re-exported: services import the vocabulary with the function that takes it.
+__all__ = ["Action", "audit", "audit_each"]
 
 
 def _label(user) -> str:
@@ -20,7 +24,21 @@ def _label(user) -> str:
     return f"{full} <{user.email}>" if full else user.email
 
 
-def _event(*, actor, action, enterprise, target, details) -> AuditEvent:
+def _action(action: Action) -> Action:
+    # Checked before anything is written: a code outside the vocabulary (a typo, an action
+    # added without its label) would be evidence nobody can read, so it never reaches the
+    # trail. A member's exact code is the member itself (`Action` is a str enum).
+    if isinstance(action, Action):
+        return action
+    try:
+        return Action(action)
+    except ValueError:
+        raise ValueError(
+            f"{action!r} is not an audit action: add it to portal.models.Action."
+        ) from None
+
+
+def _event(*, actor, action: Action, enterprise, target, details) -> AuditEvent:
     actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return AuditEvent(
         actor=actor,
@@ -38,13 +56,13 @@ def _event(*, actor, action, enterprise, target, details) -> AuditEvent:
 def audit(
     *,
     actor,
-    action: str,
+    action: Action,
     enterprise=None,
     target: models.Model | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     event = _event(
-        actor=actor, action=action, enterprise=enterprise, target=target, details=details
+        actor=actor, action=_action(action), enterprise=enterprise, target=target, details=details
     )
     event.save()
     return event
@@ -53,12 +71,13 @@ def audit(
 def audit_each(
     *,
     actor,
-    action: str,
+    action: Action,
     targets: Iterable[models.Model],
     enterprise: Callable[[models.Model], Any],
     details: Callable[[models.Model], dict[str, Any] | None] = lambda target: None,
 ) -> list[AuditEvent]:
     """One event per target, written in one INSERT (bulk work such as a delivery chunk)."""
+    action = _action(action)
     return AuditEvent.objects.bulk_create(
         [
             _event(

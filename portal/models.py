@@ -20,6 +20,63 @@ class AuditEventQuerySet(models.QuerySet):
         return self.filter(enterprise=enterprise)
 
 
+class Action(models.TextChoices):
+    """Every action the audit trail records, with the label people read in histories.
+
+    The one vocabulary: `portal.audit.audit()` takes only these, so an action without a
+    translated label cannot be written. The values are evidence (stored and searched): never
+    change one; a new action is a new member (and its msgid in every catalogue).
+    """
+
+    ACCOUNT_UPDATED = "account.updated", _("Account details changed")
+    IDENTITY_VERIFIED = "identity.verified", _("National number verified")
+    CBE_IMPORT = "cbe.import", _("Registry data imported")
+    CONTACT_CENTRE_LOOKUP = "contact_centre.lookup", _("Looked up by the contact centre")
+    ENTERPRISE_REGISTERED = "enterprise.registered", _("Enterprise registered")
+    DESIGNATION_ACTIVATED = "designation.activated", _("Designation active")
+    DESIGNATION_CREATED = "designation.created", _("Designation created")
+    DESIGNATION_ACCEPTED = "designation.accepted", _("Designation accepted")
+    DESIGNATION_CANCELLED = "designation.cancelled", _("Designation cancelled")
+    DESIGNATION_EXPIRED = "designation.expired", _("Designation link expired")
+    DESIGNATION_REPLACED = "designation.replaced", _("Designation replaced")
+    DESIGNATION_RESENT = "designation.resent", _("Designation link sent again")
+    DESIGNATION_REVOKED = "designation.revoked", _("Designation revoked")
+    QUALITY_ACTIVATED = "quality.activated", _("Quality activated")
+    QUALITY_DEACTIVATED = "quality.deactivated", _("Quality deactivated")
+    INVITATION_CREATED = "invitation.created", _("Invitation created")
+    INVITATION_SENT = "invitation.sent", _("Invitation sent")
+    INVITATION_RESENT = "invitation.resent", _("Invitation sent again")
+    INVITATION_FAILED = "invitation.failed", _("Invitation delivery failed")
+    INVITATION_ACCEPTED = "invitation.accepted", _("Invitation accepted")
+    INVITATION_DECLINED = "invitation.declined", _("Invitation declined")
+    INVITATION_EXPIRED = "invitation.expired", _("Invitation expired")
+    INVITATION_REVOKED = "invitation.revoked", _("Invitation revoked")
+    INVITATION_RENEWAL_REQUESTED = (
+        "invitation.renewal_requested",
+        _("New invitation link requested"),
+    )
+    INVITATION_BATCH_UPLOADED = "invitation_batch.uploaded", _("Invitation file uploaded")
+    INVITATION_BATCH_CONFIRMED = "invitation_batch.confirmed", _("Invitation file sent")
+    LINK_CREATED = "link.created", _("Web page link published")
+    LINK_DISABLED = "link.disabled", _("Web page link disabled")
+    LINK_USED = "link.used", _("Role obtained through a web page link")
+    LINK_REQUESTED = "link.requested", _("Role requested through a web page link")
+    LINK_REQUEST_APPROVED = "link.request_approved", _("Link request approved")
+    LINK_REQUEST_REJECTED = "link.request_rejected", _("Link request rejected")
+    ROLE_ATTRIBUTED = "role.attributed", _("Role attributed")
+    ROLE_ATTACHED = "role.attached", _("Role linked to the account")
+    ROLE_ENDED = "role.ended", _("Role attribution ended")
+    ROLE_REVOKED = "role.revoked", _("Role attribution revoked")
+    ROLE_EXPIRED = "role.expired", _("Role attribution expired")
+    ROLE_DEACTIVATED = "role.deactivated", _("Role attribution deactivated by its holder")
+    ROLE_EMAIL_CHANGE_REQUESTED = (
+        "role.email_change_requested",
+        _("Change of linked e-mail requested"),
+    )
+    ROLE_EMAIL_CHANGED = "role.email_changed", _("Linked e-mail changed")
+    WIZARD_PAGE_PUBLISHED = "wizard.page_published", _("Wizard page published")
+
+
 class AuditEvent(models.Model):
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -32,7 +89,7 @@ class AuditEvent(models.Model):
     )
     # A snapshot of who acted: the trail must stay readable if the account changes.
     actor_label = models.CharField(_("actor"), max_length=255, blank=True)
-    action = models.CharField(_("action"), max_length=64, db_index=True)
+    action = models.CharField(_("action"), max_length=64, choices=Action, db_index=True)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name=_("enterprise"),
@@ -70,12 +127,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events are append-only.")
-
-    @property
-    def action_label(self):
-        from portal.audit_labels import action_label
-
-        return action_label(self.action)
 
 
 class OutboxMessage(models.Model):

@@ -38,7 +38,7 @@ from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.audit import audit_each
+from portal.audit import Action, audit_each
 from portal.celery import LEASE_SECONDS, app
 from portal.mail import absolute_url, templated_mail
 from portal.outbox import enqueue
@@ -220,7 +220,7 @@ def _record(
         )
         audit_each(
             actor=None,
-            action="invitation.sent",
+            action=Action.INVITATION_SENT,
             targets=[by_pk[pk] for pk in sent],
             enterprise=lambda invitation: invitation.enterprise,
         )
@@ -244,7 +244,7 @@ def _record_errors(invitations, errors, permanent, now) -> None:
         logger.warning("Invitation %s not delivered: %s", invitation.pk, errors[invitation.pk])
     audit_each(
         actor=None,
-        action="invitation.failed",
+        action=Action.INVITATION_FAILED,
         targets=final,
         enterprise=lambda invitation: invitation.enterprise,
         details=lambda invitation: {"error": errors[invitation.pk][:500]},

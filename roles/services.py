@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_national_number
 from portal import submissions
-from portal.audit import audit
+from portal.audit import Action, audit
 from portal.outbox import enqueue
 from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, max_length, printable, text_problems
 from roles import delivery
@@ -154,7 +154,7 @@ def _create_attribution(
         return None
     audit(
         actor=actor,
-        action="role.attributed",
+        action=Action.ROLE_ATTRIBUTED,
         enterprise=enterprise,
         target=attribution,
         details={"role": role.code, "source": source},
@@ -229,7 +229,7 @@ def attribution_end(*, actor, attribution: RoleAttribution, revoke: bool = False
         attribution.refresh_from_db()
         audit(
             actor=actor,
-            action="role.revoked" if revoke else "role.ended",
+            action=Action.ROLE_REVOKED if revoke else Action.ROLE_ENDED,
             enterprise=attribution.enterprise,
             target=attribution,
         )
@@ -256,7 +256,7 @@ def attribution_deactivate(*, actor, attribution: RoleAttribution) -> None:
         attribution.refresh_from_db()
         audit(
             actor=actor,
-            action="role.deactivated",
+            action=Action.ROLE_DEACTIVATED,
             enterprise=attribution.enterprise,
             target=attribution,
         )
@@ -281,7 +281,7 @@ def attributions_attach(*, person) -> int:
             attribution.save(update_fields=["person", "updated_at"])
             audit(
                 actor=person,
-                action="role.attached",
+                action=Action.ROLE_ATTACHED,
                 enterprise=attribution.enterprise,
                 target=attribution,
             )
@@ -368,7 +368,7 @@ def invitations_create(
             invitation.roles.set(roles)
             audit(
                 actor=actor,
-                action="invitation.created",
+                action=Action.INVITATION_CREATED,
                 enterprise=enterprise_quality.enterprise,
                 target=invitation,
                 details={"roles": [r.code for r in roles], "email": invitee.email},
@@ -436,7 +436,7 @@ def invitation_resend(*, actor, invitation: Invitation) -> None:
             raise RoleError(_("This invitation can no longer be resent."))
         audit(
             actor=actor,
-            action="invitation.resent",
+            action=Action.INVITATION_RESENT,
             enterprise=invitation.enterprise,
             target=invitation,
         )
@@ -472,7 +472,7 @@ def invitation_revoke(*, actor, invitation: Invitation) -> None:
             raise RoleError(_("This invitation can no longer be revoked."))
         audit(
             actor=actor,
-            action="invitation.revoked",
+            action=Action.INVITATION_REVOKED,
             enterprise=invitation.enterprise,
             target=invitation,
         )
@@ -534,7 +534,7 @@ def invitation_accept(*, actor, invitation: Invitation) -> list[RoleAttribution]
                 created.append(attribution)
         audit(
             actor=actor,
-            action="invitation.accepted",
+            action=Action.INVITATION_ACCEPTED,
             enterprise=invitation.enterprise,
             target=invitation,
             details={"attributions": [a.pk for a in created]},
@@ -555,7 +555,7 @@ def invitation_decline(*, actor, invitation: Invitation) -> None:
             raise RoleError(_("This invitation can no longer be declined."))
         audit(
             actor=actor,
-            action="invitation.declined",
+            action=Action.INVITATION_DECLINED,
             enterprise=invitation.enterprise,
             target=invitation,
         )
@@ -572,7 +572,7 @@ def invitation_request_new_link(*, actor, invitation: Invitation) -> None:
     with transaction.atomic():
         event = audit(
             actor=actor,
-            action="invitation.renewal_requested",
+            action=Action.INVITATION_RENEWAL_REQUESTED,
             enterprise=invitation.enterprise,
             target=invitation,
         )
@@ -732,7 +732,7 @@ def batch_parse(
         )
         audit(
             actor=actor,
-            action="invitation_batch.uploaded",
+            action=Action.INVITATION_BATCH_UPLOADED,
             enterprise=enterprise_quality.enterprise,
             target=batch,
             details={"rows": len(rows), "errors": error_rows},
@@ -787,7 +787,7 @@ def batch_confirm(*, actor, batch: InvitationBatch, submission_key: str = "") ->
         )
         audit(
             actor=actor,
-            action="invitation_batch.confirmed",
+            action=Action.INVITATION_BATCH_CONFIRMED,
             enterprise=eq.enterprise,
             target=batch,
             details={"invitations": len(invitations)},
@@ -855,7 +855,7 @@ def link_create(
         link.roles.set(roles)
         audit(
             actor=actor,
-            action="link.created",
+            action=Action.LINK_CREATED,
             enterprise=enterprise_quality.enterprise,
             target=link,
             details={"roles": [r.code for r in roles], "max_uses": max_uses},
@@ -871,7 +871,7 @@ def link_disable(*, actor, link: AccessLink) -> None:
         )
         audit(
             actor=actor,
-            action="link.disabled",
+            action=Action.LINK_DISABLED,
             enterprise=link.enterprise_quality.enterprise,
             target=link,
         )
@@ -922,13 +922,13 @@ def link_use(*, actor, link: AccessLink) -> AccessRequest | list[RoleAttribution
         enterprise = link.enterprise_quality.enterprise
         if link.requires_approval:
             request = AccessRequest.objects.create(link=link, person=actor)
-            audit(actor=actor, action="link.requested", enterprise=enterprise, target=request)
+            audit(actor=actor, action=Action.LINK_REQUESTED, enterprise=enterprise, target=request)
             enqueue(tasks.notify_access_request, request.pk)
             return request
         created = _grant_from_link(link=link, person=actor)
         if not created:
             raise RoleError(_("You already hold these roles."))
-        audit(actor=actor, action="link.used", enterprise=enterprise, target=link)
+        audit(actor=actor, action=Action.LINK_USED, enterprise=enterprise, target=link)
         return created
 
 
@@ -947,7 +947,7 @@ def access_request_decide(*, actor, access_request: AccessRequest, approve: bool
             _grant_from_link(link=link, person=access_request.person)
         audit(
             actor=actor,
-            action="link.request_approved" if approve else "link.request_rejected",
+            action=Action.LINK_REQUEST_APPROVED if approve else Action.LINK_REQUEST_REJECTED,
             enterprise=link.enterprise_quality.enterprise,
             target=access_request,
         )
@@ -971,7 +971,7 @@ def email_change_request(*, actor, attributions: list[RoleAttribution], new_emai
         change.attributions.set(attributions)
         audit(
             actor=actor,
-            action="role.email_change_requested",
+            action=Action.ROLE_EMAIL_CHANGE_REQUESTED,
             target=change,
             details={"new_email": change.new_email, "attributions": [a.pk for a in attributions]},
         )
@@ -1008,7 +1008,7 @@ def email_change_verify(*, actor, token: str) -> EmailChange:
             attribution.save(update_fields=["email", "updated_at"])
             audit(
                 actor=actor,
-                action="role.email_changed",
+                action=Action.ROLE_EMAIL_CHANGED,
                 enterprise=attribution.enterprise,
                 target=attribution,
                 details={"old": old, "new": change.new_email},
@@ -1035,7 +1035,7 @@ def expire_due() -> dict:
             attribution.save(update_fields=["status", "ended_at", "updated_at"])
             audit(
                 actor=None,
-                action="role.expired",
+                action=Action.ROLE_EXPIRED,
                 enterprise=attribution.enterprise,
                 target=attribution,
             )
@@ -1049,7 +1049,7 @@ def expire_due() -> dict:
             invitation.save(update_fields=["status", "updated_at"])
             audit(
                 actor=None,
-                action="invitation.expired",
+                action=Action.INVITATION_EXPIRED,
                 enterprise=invitation.enterprise,
                 target=invitation,
             )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.actions import PORTAL_ACTIONS
-from portal.audit import audit
+from portal.audit import Action, audit
 from wizard.models import Link, Page
 from wizard.selectors import clear_page_cache
 from wizard.translation import LANGUAGE_CODES
@@ -124,7 +124,7 @@ def pages_publish(*, actor, pages: Iterable[Page]) -> list[Page]:
             )
             audit(
                 actor=actor,
-                action="wizard.page_published",
+                action=Action.WIZARD_PAGE_PUBLISHED,
                 target=page,
                 details={"slug": page.slug},
             )

@@ -22,8 +22,11 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.test")
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    # Names no page text can contain and no other generated name can contain (fixed width):
+    # tests assert that a person's name is, or is not, on a page, and a random surname such
+    # as "English" is also a word of the language switcher.
+    first_name = factory.Sequence(lambda n: f"Firstname{n:06d}")
+    last_name = factory.Sequence(lambda n: f"Lastname{n:06d}")
     language = "fr"
     national_number = factory.Sequence(lambda n: national_number_for(n))
     # Factory people signed in through the identity provider: their number carries power.

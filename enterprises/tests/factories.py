@@ -38,8 +38,9 @@ class MandateFactory(factory.django.DjangoModelFactory):
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     national_number = factory.Sequence(lambda n: national_number_for(n + 50000))
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    # Like the people of accounts' UserFactory: names that no page text or other name holds.
+    first_name = factory.Sequence(lambda n: f"Mandatefirst{n:06d}")
+    last_name = factory.Sequence(lambda n: f"Mandatelast{n:06d}")
     function = "Administrateur"
     signing_authority = True
 

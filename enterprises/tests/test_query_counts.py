@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.tests.factories import national_number_for
 from enterprises.models import Designation
 from enterprises.tests.conftest import signed_in
-from portal.audit import audit
+from portal.audit import Action, audit
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def grow(chain, n: int) -> None:
         )
     Designation.objects.bulk_create(rows)
     for _ in range(n):
-        audit(actor=rae, action="designation.created", enterprise=chain.enterprise)
+        audit(actor=rae, action=Action.DESIGNATION_CREATED, enterprise=chain.enterprise)
 
 
 def queries(client, url) -> int:

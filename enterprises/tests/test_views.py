@@ -318,6 +318,19 @@ def test_the_chain_page_shows_the_history(chain):
     assert {"enterprise.registered", "designation.accepted", "quality.activated"} <= actions
 
 
+def test_the_chain_history_names_every_action_in_the_readers_language(chain):
+    # "designation.created" (a person designated by someone else) used to show as its code.
+    body = (
+        signed_in(chain.co_rae)
+        .get(
+            reverse("enterprises:chain", args=[chain.enterprise.number]), HTTP_ACCEPT_LANGUAGE="fr"
+        )
+        .content.decode()
+    )
+    assert "Désignation créée" in body and "Désignation acceptée" in body
+    assert "designation.created" not in body and "designation.accepted" not in body
+
+
 # --- Contact centre ---
 
 

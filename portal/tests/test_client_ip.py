@@ -9,7 +9,7 @@ from django.conf import settings as django_settings
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from portal.audit import audit
+from portal.audit import Action, audit
 from portal.middleware import RequestContextMiddleware
 from portal.models import AuditEvent
 
@@ -20,13 +20,13 @@ def recorded_ip(**meta) -> str | None:
     """The IP address of an audit event written while serving a request with `meta`."""
 
     def view(request):
-        audit(actor=None, action="test.done")
+        audit(actor=None, action=Action.CONTACT_CENTRE_LOOKUP)
         return HttpResponse("ok")
 
     request = RequestFactory().get("/", **meta)
     response = RequestContextMiddleware(view)(request)
     assert response.status_code == 200
-    return AuditEvent.objects.get(action="test.done").ip_address
+    return AuditEvent.objects.get(action=Action.CONTACT_CENTRE_LOOKUP).ip_address
 
 
 def test_the_middleware_is_installed():

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from portal.audit_labels import action_label
+from portal.audit import Action
 from portal.models import AuditEvent
 from roles import selectors, services
 from roles.models import EmailChange, RoleAttribution
@@ -78,8 +78,8 @@ def test_the_manager_ends_and_access_is_lost_on_the_next_request(
     assert mailoutbox[-1].to == [person.email]
     with translation.override("fr"):
         revoked, attributed = (
-            str(action_label("role.revoked")),
-            str(action_label("role.attributed")),
+            str(Action.ROLE_REVOKED.label),
+            str(Action.ROLE_ATTRIBUTED.label),
         )
     history = client.get(url).content.decode()
     assert revoked in history and attributed in history
