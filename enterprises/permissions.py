@@ -8,11 +8,12 @@ Object permissions are read from guardian's direct tables (`get_user_perms`), ne
 `user.has_perm`: a superuser gets no silent bypass of the chain.
 """
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_user_perms
 
-from enterprises.models import Designation, Enterprise, EnterpriseQuality, Mandate
+from enterprises.models import Designation, Enterprise, EnterpriseQuality, Mandate, Registration
 from enterprises.numbers import normalize_enterprise_number
 from portal.groups import CONTACT_CENTRE, in_group
 from portal.permissions import Refused
@@ -194,4 +195,43 @@ def require_contact_centre(user) -> None:
                 "contact centre to know who the RAE or the local managers are."
             ),
             help_slug="lr-who-is",
+        )
+
+
+# --- Registration: asked by the view to explain, and again by the service under the lock ----
+
+
+def is_legal_representative(user, enterprise: Enterprise) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.verified_national_number
+        and Mandate.objects.signing()
+        .filter(enterprise=enterprise, national_number=user.verified_national_number)
+        .exists()
+    )
+
+
+def registration_check(*, user, enterprise: Enterprise) -> None:
+    """Why `user` may not register `enterprise` (ValidationError), or nothing."""
+    if not enterprise.is_active:
+        raise ValidationError(
+            _("This enterprise is not active in the Crossroads Bank for Enterprises."),
+            code="inactive",
+        )
+    if not user.verified_national_number:
+        raise ValidationError(
+            _("Your national number is not verified, so your mandates cannot be checked."),
+            code="unverified_national_number",
+        )
+    if not is_legal_representative(user, enterprise):
+        raise ValidationError(
+            _(
+                "The registry does not list you as a legal representative with signing "
+                "authority for this enterprise."
+            ),
+            code="not_legal_representative",
+        )
+    if Registration.objects.filter(enterprise=enterprise).exists():
+        raise ValidationError(
+            _("This enterprise is already registered."), code="already_registered"
         )

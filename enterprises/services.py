@@ -25,10 +25,10 @@ from enterprises.models import (
     Designation,
     Enterprise,
     EnterpriseQuality,
-    Mandate,
     Quality,
     Registration,
 )
+from enterprises.permissions import is_legal_representative, registration_check
 from portal import submissions
 from portal.audit import Action, audit
 from portal.outbox import enqueue
@@ -84,16 +84,6 @@ def _lock(enterprise: Enterprise) -> Enterprise:
     # Every change of a chain goes through this row lock: two concurrent designations
     # (e.g. two RAE replacements) run one after the other, so invariants hold.
     return Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-
-
-def is_legal_representative(user, enterprise: Enterprise) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.verified_national_number
-        and Mandate.objects.signing()
-        .filter(enterprise=enterprise, national_number=user.verified_national_number)
-        .exists()
-    )
 
 
 # --- Permissions ------------------------------------------------------------------------------
@@ -257,32 +247,6 @@ def _cancel_pending_rae(*, actor, enterprise: Enterprise) -> None:
             enterprise=enterprise,
             target=pending,
             details=_details(pending),
-        )
-
-
-def registration_check(*, user, enterprise: Enterprise) -> None:
-    """Why `user` may not register `enterprise` (ValidationError), or nothing."""
-    if not enterprise.is_active:
-        raise ValidationError(
-            _("This enterprise is not active in the Crossroads Bank for Enterprises."),
-            code="inactive",
-        )
-    if not user.verified_national_number:
-        raise ValidationError(
-            _("Your national number is not verified, so your mandates cannot be checked."),
-            code="unverified_national_number",
-        )
-    if not is_legal_representative(user, enterprise):
-        raise ValidationError(
-            _(
-                "The registry does not list you as a legal representative with signing "
-                "authority for this enterprise."
-            ),
-            code="not_legal_representative",
-        )
-    if Registration.objects.filter(enterprise=enterprise).exists():
-        raise ValidationError(
-            _("This enterprise is already registered."), code="already_registered"
         )
 
 

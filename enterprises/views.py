@@ -24,7 +24,9 @@ from enterprises.permissions import (
     enterprise_by_number,
     enterprise_for_user,
     enterprise_quality_for_user,
+    is_legal_representative,
     refuse,
+    registration_check,
     require_contact_centre,
 )
 from enterprises.selectors import (
@@ -88,7 +90,7 @@ def register(request):
             refusal = "not_found"
         else:
             try:
-                services.registration_check(user=request.user, enterprise=enterprise)
+                registration_check(user=request.user, enterprise=enterprise)
                 return redirect("enterprises:register_designate", number=enterprise.number)
             except ValidationError as exc:
                 refusal = exc.code
@@ -100,8 +102,7 @@ def register(request):
             "form": form,
             "refusal": refusal,
             "enterprise": enterprise,
-            "is_lr": enterprise is not None
-            and services.is_legal_representative(request.user, enterprise),
+            "is_lr": enterprise is not None and is_legal_representative(request.user, enterprise),
             "help_slug": "lr-register",
         },
     )
@@ -115,7 +116,7 @@ def register_designate(request, number: str):
     if submissions.repeated(request, prefix="rae"):
         return submissions.already_sent(request, "enterprises:detail", number=enterprise.number)
     try:
-        services.registration_check(user=request.user, enterprise=enterprise)
+        registration_check(user=request.user, enterprise=enterprise)
     except ValidationError as exc:
         raise _registration_refusal(exc) from None
     form = DesignationForm(request.POST or None, actor=request.user, prefix="rae")

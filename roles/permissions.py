@@ -13,6 +13,7 @@ from guardian.shortcuts import get_user_perms
 
 from enterprises.models import Enterprise, EnterpriseQuality, Mandate
 from portal.permissions import Refused
+from roles.models import Invitation, hash_token
 
 MANAGE_ROLES = "enterprises.manage_roles"
 MANAGE_ROLES_CODENAME = MANAGE_ROLES.split(".")[1]
@@ -97,3 +98,18 @@ def invitation_not_for(user, invitation) -> str | None:
     ).exists():
         return NOT_FOR_YOU_OTHER_ADDRESS
     return None
+
+
+def invitation_for_token(raw_token: str) -> Invitation | None:
+    """The invitation behind a link, or None (the page answers 404).
+
+    The loader of the invitee's pages: the link is a bearer token, so holding it is the
+    access to see what the invitation offers; answering it also needs `invitation_not_for`.
+    """
+    if not raw_token or len(raw_token) > 128:
+        return None
+    return (
+        Invitation.objects.filter(token_hash=hash_token(raw_token))
+        .select_related("enterprise", "enterprise_quality__quality", "invited_by")
+        .first()
+    )

@@ -1,13 +1,20 @@
 """Reads of the roles app, scoped by permission. No view filters by hand."""
 
-from django.db.models import Case, CharField, IntegerField, Q, Value, When
+from django.db.models import Case, CharField, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user
+from guardian.shortcuts import get_objects_for_user, get_users_with_perms
 
 from enterprises.models import EnterpriseQuality
 from portal.models import AuditEvent
-from roles.models import AccessLink, AccessRequest, Invitation, Role, RoleAttribution
+from roles.models import (
+    AccessLink,
+    AccessRequest,
+    Invitation,
+    InvitationBatch,
+    Role,
+    RoleAttribution,
+)
 
 SORTS = {
     "name": ("last_name", "first_name"),
@@ -182,3 +189,32 @@ def has_role(user, *, enterprise, role_code: str) -> bool:
         .filter(person=user, enterprise=enterprise, role__code=role_code)
         .exists()
     )
+
+
+def batch_progress(batch: InvitationBatch) -> dict:
+    counts = dict(
+        Invitation.objects.filter(batch=batch)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    total = sum(counts.values())
+    # Invitations being sent right now are still waiting, as far as the progress bar goes.
+    queued = counts.get(Invitation.Status.QUEUED, 0) + counts.get(Invitation.Status.SENDING, 0)
+    failed = counts.get(Invitation.Status.FAILED, 0)
+    return {
+        "total": total,
+        "queued": queued,
+        "failed": failed,
+        "sent": total - queued - failed,
+        "done": total - queued,
+        "finished": queued == 0,
+    }
+
+
+def managers_of(enterprise_quality) -> list:
+    """The active people who manage this quality's roles: whom a notice goes to."""
+    users = get_users_with_perms(
+        enterprise_quality, only_with_perms_in=["manage_roles"], with_superusers=False
+    )
+    return [u for u in users if u.is_active]

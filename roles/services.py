@@ -37,7 +37,6 @@ from roles.models import (
     Role,
     RoleAttribution,
     Source,
-    hash_token,
 )
 
 EMAIL_CHANGE_SALT = "roles.email-change"
@@ -478,16 +477,6 @@ def invitation_revoke(*, actor, invitation: Invitation) -> None:
         )
 
 
-def invitation_for_token(raw_token: str) -> Invitation | None:
-    if not raw_token or len(raw_token) > 128:
-        return None
-    return (
-        Invitation.objects.filter(token_hash=hash_token(raw_token))
-        .select_related("enterprise", "enterprise_quality__quality", "invited_by")
-        .first()
-    )
-
-
 def _check_invitee(actor, invitation: Invitation) -> None:
     from roles.permissions import invitation_not_for
 
@@ -796,29 +785,6 @@ def batch_confirm(*, actor, batch: InvitationBatch, submission_key: str = "") ->
     return len(invitations)
 
 
-def batch_progress(batch: InvitationBatch) -> dict:
-    from django.db.models import Count
-
-    counts = dict(
-        Invitation.objects.filter(batch=batch)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    total = sum(counts.values())
-    # Invitations being sent right now are still waiting, as far as the progress bar goes.
-    queued = counts.get(Invitation.Status.QUEUED, 0) + counts.get(Invitation.Status.SENDING, 0)
-    failed = counts.get(Invitation.Status.FAILED, 0)
-    return {
-        "total": total,
-        "queued": queued,
-        "failed": failed,
-        "sent": total - queued - failed,
-        "done": total - queued,
-        "finished": queued == 0,
-    }
-
-
 # --- Published links -----------------------------------------------------------------------
 
 
@@ -1075,15 +1041,3 @@ def send_reminders() -> int:
                 enqueue(tasks.send_reminder, pk)
                 count += 1
     return count
-
-
-# --- Delivery (called by tasks, with ids) ---------------------------------------------------
-
-
-def managers_of(enterprise_quality) -> list:
-    from guardian.shortcuts import get_users_with_perms
-
-    users = get_users_with_perms(
-        enterprise_quality, only_with_perms_in=["manage_roles"], with_superusers=False
-    )
-    return [u for u in users if u.is_active]

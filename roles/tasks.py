@@ -14,7 +14,7 @@ from portal.mail import absolute_url
 from portal.notices import RETRY
 from portal.notices import notice as _notice
 from portal.notices import with_retries as _with_retries
-from roles import delivery, services
+from roles import delivery, selectors, services
 from roles.models import AccessRequest, EmailChange, Invitation, RoleAttribution
 
 logger = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ def _notify_managers_deactivated(task, attribution_id: int) -> None:
     url = absolute_url(
         reverse("roles:attribution", args=[attribution.enterprise_quality_id, attribution.pk])
     )
-    for manager in services.managers_of(attribution.enterprise_quality):
+    for manager in selectors.managers_of(attribution.enterprise_quality):
         _notice(
             task,
             template="emails/role_deactivated",
@@ -228,7 +228,7 @@ def _send_reminder(task, attribution_id: int) -> None:
     url = absolute_url(
         reverse("roles:attribution", args=[attribution.enterprise_quality_id, attribution.pk])
     )
-    for manager in services.managers_of(attribution.enterprise_quality):
+    for manager in selectors.managers_of(attribution.enterprise_quality):
         _notice(
             task,
             template="emails/role_reminder_manager",

@@ -29,7 +29,12 @@ from roles.forms import (
 )
 from roles.models import AccessLink, AccessRequest, Invitation, InvitationBatch
 from roles.paging import TwoEndedPaginator
-from roles.permissions import invitation_not_for, managed_quality_for_user, refuse_non_manager
+from roles.permissions import (
+    invitation_for_token,
+    invitation_not_for,
+    managed_quality_for_user,
+    refuse_non_manager,
+)
 
 PAGE_SIZE = 25
 HOME_PAGE_SIZE = 30
@@ -495,7 +500,7 @@ def bulk_preview(request, eq_id: int, pk: int):
 def bulk_progress(request, eq_id: int, pk: int):
     eq = managed_quality_for_user(request.user, eq_id)
     batch = _batch_or_404(eq, pk)
-    progress = services.batch_progress(batch)
+    progress = selectors.batch_progress(batch)
     if request.GET.get("format") == "json":
         return JsonResponse(progress)
     return render(request, "roles/bulk_progress.html", _ctx(eq, batch=batch, progress=progress))
@@ -508,7 +513,7 @@ def bulk_progress(request, eq_id: int, pk: int):
 def invitation(request, token: str):
     """The invitation page. Whoever opens the link first sees what it offers; answering
     needs an account, and allauth brings the invitee back here after signing in or up."""
-    inv = services.invitation_for_token(token)
+    inv = invitation_for_token(token)
     if inv is None:
         return render(
             request, "roles/invitation_invalid.html", {"help_slug": "user-view-roles"}, status=404
@@ -547,7 +552,7 @@ def invitation(request, token: str):
 @login_required
 @require_POST
 def invitation_renew(request, token: str):
-    inv = services.invitation_for_token(token)
+    inv = invitation_for_token(token)
     if inv is None:
         raise Http404
     if not (inv.status == Invitation.Status.EXPIRED or inv.link_expired):

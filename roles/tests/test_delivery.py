@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import AuditEvent, OutboxMessage
-from roles import delivery, services
+from roles import delivery, selectors, services
 from roles.models import Invitation
 from roles.services import Invitee
 from roles.tasks import send_invitations
@@ -353,5 +353,5 @@ def test_progress_counts_invitations_being_sent_as_waiting(
         services.batch_confirm(actor=gl, batch=batch)
     first = Invitation.objects.filter(batch=batch).order_by("pk").first()
     delivery._claim([first.pk], "t")
-    progress = services.batch_progress(batch)
+    progress = selectors.batch_progress(batch)
     assert (progress["queued"], progress["done"], progress["finished"]) == (3, 0, False)
