@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
+from enterprises import permissions
 from enterprises.models import (
     Designation,
     Enterprise,
@@ -28,7 +29,6 @@ from enterprises.models import (
     Quality,
     Registration,
 )
-from enterprises.permissions import is_legal_representative, registration_check
 from portal import submissions
 from portal.audit import Action, audit
 from portal.outbox import enqueue
@@ -264,7 +264,7 @@ def enterprise_register(
         # not with "already registered".
         submissions.claim(user=actor, key=submission_key)
         enterprise = _lock(enterprise)
-        registration_check(user=actor, enterprise=enterprise)
+        permissions.registration_check(user=actor, enterprise=enterprise)
         numbers = [rae.national_number] + [p.national_number for p in co_raes]
         if len(set(numbers)) != len(numbers):
             raise ValidationError(
@@ -299,7 +299,7 @@ def rae_replace(
                 _("This enterprise is not registered yet: register it first."),
                 code="not_registered",
             )
-        if not is_legal_representative(actor, enterprise):
+        if not permissions.is_legal_representative(actor, enterprise):
             raise ValidationError(_("Only a legal representative can replace the RAE."))
         _cancel_pending_rae(actor=actor, enterprise=enterprise)
         return _create(actor=actor, enterprise=enterprise, kind=Kind.RAE, person=person)
