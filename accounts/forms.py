@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import IdentityDocument, Language, User
 from accounts.validators import normalize_national_number
+from portal.forms import ReasonField
 from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, SafeTextMixin, max_length
 
 
@@ -85,10 +86,8 @@ class IdentityCheckForm(SafeTextMixin, forms.Form):
         help_text=_("Type it from the document itself, not from what the person says."),
     )
     document_kind = forms.ChoiceField(label=_("Document checked"), choices=IdentityDocument.choices)
-    reason = forms.CharField(
+    reason = ReasonField(
         label=_("Reason for the verification"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required: every verification is recorded with its reason."),
     )
 
@@ -102,9 +101,3 @@ class IdentityCheckForm(SafeTextMixin, forms.Form):
             )
         self.person = person
         return email
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if len(reason) < 5:
-            raise forms.ValidationError(_("Describe the reason in a few words."))
-        return reason

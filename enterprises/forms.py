@@ -10,7 +10,7 @@ from accounts.validators import normalize_national_number
 from enterprises.models import Designation, Quality
 from enterprises.numbers import normalize_enterprise_number
 from enterprises.services import PersonData
-from portal.forms import SubmissionKeyMixin
+from portal.forms import ReasonField, SubmissionKeyMixin
 from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, SafeTextMixin, max_length
 
 
@@ -126,18 +126,10 @@ class QualityActivateForm(SubmissionKeyMixin, forms.Form):
 
 class ContactCentreForm(SafeTextMixin, forms.Form):
     number = forms.CharField(label=_("Enterprise number"), max_length=NUMBER_AS_TYPED_MAX_LENGTH)
-    reason = forms.CharField(
+    reason = ReasonField(
         label=_("Reason for the look-up"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required: every look-up is recorded with its reason."),
     )
 
     def clean_number(self) -> str:
         return normalize_enterprise_number(self.cleaned_data["number"])
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if len(reason) < 5:
-            raise ValidationError(_("Describe the reason in a few words."))
-        return reason

@@ -36,3 +36,21 @@ class SubmissionKeyMixin(forms.Form):
             self.data[self.add_prefix("submission_key")] = submissions.new_key()
             return ""
         return key
+
+
+class ReasonField(forms.CharField):
+    """Why a staff member looks something up or acts: it goes into the audit event, so it
+    must say something (a few words at least) and fit the evidence's size."""
+
+    MAX_LENGTH = 500
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", self.MAX_LENGTH)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> str:
+        reason = super().clean(value).strip()
+        if len(reason) < 5:
+            raise forms.ValidationError(_("Describe the reason in a few words."), code="short")
+        return reason
