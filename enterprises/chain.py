@@ -157,7 +157,9 @@ def enterprise_kinds() -> list[Kind]:
 
 
 def is_quality_kind(kind: str) -> bool:
-    return RULES[Kind(kind)].is_quality
+    # An unsaved designation may have no (or no valid) kind yet: not a quality kind.
+    rule = RULES.get(kind)
+    return rule is not None and rule.is_quality
 
 
 # Who has role management to do: the local managers (every kind on a quality).
