@@ -75,8 +75,8 @@ def _designate(designator, accept_as, *, kind, enterprise, quality=None):
 
 
 def load(*, password: str, stdout) -> list[tuple[str, str]]:
-    people = {
-        email.split("@")[0]: User.objects.filter(email=email).first()
+    people = [
+        User.objects.filter(email=email).first()
         for email in [
             "lr@demo.egov.example",
             "rae@demo.egov.example",
@@ -85,18 +85,18 @@ def load(*, password: str, stdout) -> list[tuple[str, str]]:
             "cogl@demo.egov.example",
             "agent@demo.egov.example",
         ]
-    }
-    if any(user is None for user in people.values()):
+    ]
+    if any(user is None for user in people):
         return []  # accounts.demo creates them first
+    lr, rae, co_rae, gl, co_gl, agent = people
     enterprise = _enterprise(stdout)
-    lr, rae = people["lr"], people["rae"]
     with transaction.atomic():
         if not hasattr(enterprise, "registration"):
             registration_rae = services.PersonData.of_user(rae)
             services.enterprise_register(actor=lr, enterprise=enterprise, rae=registration_rae)
             enterprise.refresh_from_db()
         _designate(lr, rae, kind=Designation.Kind.RAE, enterprise=enterprise)
-        _designate(rae, people["corae"], kind=Designation.Kind.CO_RAE, enterprise=enterprise)
+        _designate(rae, co_rae, kind=Designation.Kind.CO_RAE, enterprise=enterprise)
         qualities = {}
         for code in ("employer", "social-secretariat"):
             quality = Quality.objects.get(code=code)
@@ -105,17 +105,14 @@ def load(*, password: str, stdout) -> list[tuple[str, str]]:
                 eq = services.quality_activate(actor=rae, enterprise=enterprise, quality=quality)
             qualities[code] = eq
         employer = qualities["employer"]
+        _designate(rae, gl, kind=Designation.Kind.GL, enterprise=enterprise, quality=employer)
         _designate(
-            rae, people["gl"], kind=Designation.Kind.GL, enterprise=enterprise, quality=employer
-        )
-        _designate(
-            people["gl"],
-            people["cogl"],
+            gl,
+            co_gl,
             kind=Designation.Kind.CO_GL,
             enterprise=enterprise,
             quality=employer,
         )
-    agent = people["agent"]
     if not agent.is_staff:
         agent.is_staff = True
         agent.save(update_fields=["is_staff"])

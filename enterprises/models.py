@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.validators import format_national_number, validate_national_number
+from enterprises import chain
 
 
 def validate_enterprise_number(value: str) -> None:
@@ -278,11 +279,8 @@ class Designation(TimeStamped):
     `person` is set when they accept with a matching account.
     """
 
-    class Kind(models.TextChoices):
-        RAE = "rae", _("Main access manager (RAE)")
-        CO_RAE = "co_rae", _("Co-main access manager (co-RAE)")
-        GL = "gl", _("Local manager")
-        CO_GL = "co_gl", _("Co-local manager")
+    # The kinds and their rules are declared once, in enterprises/chain.py.
+    Kind = chain.Kind
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for acceptance")
@@ -347,7 +345,7 @@ class Designation(TimeStamped):
             # The rules in the database too: one active RAE per enterprise, whatever races.
             models.UniqueConstraint(
                 fields=["enterprise"],
-                condition=Q(kind="rae", status="active"),
+                condition=Q(kind=chain.Kind.RAE, status="active"),
                 name="enterprises_designation_one_active_rae",
             ),
             # A person holds a given designation once (pending or active).
@@ -362,10 +360,7 @@ class Designation(TimeStamped):
                 name="enterprises_designation_once_per_person_quality",
             ),
             models.CheckConstraint(
-                condition=(
-                    Q(kind__in=["gl", "co_gl"], enterprise_quality__isnull=False)
-                    | Q(kind__in=["rae", "co_rae"], enterprise_quality__isnull=True)
-                ),
+                condition=chain.scope_constraint(),
                 name="enterprises_designation_quality_for_gl_only",
             ),
         ]
@@ -391,7 +386,7 @@ class Designation(TimeStamped):
 
     @property
     def is_quality_kind(self) -> bool:
-        return self.kind in (self.Kind.GL, self.Kind.CO_GL)
+        return chain.is_quality_kind(self.kind)
 
     @property
     def link_expired(self) -> bool:

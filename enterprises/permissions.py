@@ -13,43 +13,16 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_user_perms
 
+from enterprises import chain
 from enterprises.models import Designation, Enterprise, EnterpriseQuality, Mandate, Registration
 from enterprises.numbers import normalize_enterprise_number
 from portal.groups import CONTACT_CENTRE, in_group
 from portal.permissions import Refused
 
+Kind = chain.Kind
+
 # For each enterprise permission: who can, and the wizard answer explaining it.
-WHO_CAN = {
-    "view_chain": (
-        _(
-            "The RAE and the co-RAEs of the enterprise see its chain; others ask the "
-            "contact centre."
-        ),
-        "gl-who-is",
-    ),
-    "manage_enterprise": (
-        _(
-            "Only the RAE or a co-RAE of the enterprise activates qualities and designates "
-            "local managers."
-        ),
-        "lr-activate-quality",
-    ),
-    "designate_co_rae": (
-        _("Only the RAE designates co-RAEs (a co-RAE cannot)."),
-        "rae-designate-co-rae",
-    ),
-    "legal_representative": (
-        _("Only a legal representative with signing authority (per the registry) can do this."),
-        "legal-representative",
-    ),
-    "designate_co_gl": (
-        _(
-            "The local manager of this quality, the RAE or a co-RAE designates co-local "
-            "managers (a co-local manager cannot)."
-        ),
-        "gl-designate-co-gl",
-    ),
-}
+WHO_CAN = {perm: (refusal.who_can, refusal.help_slug) for perm, refusal in chain.REFUSALS.items()}
 
 
 class Access:
@@ -71,12 +44,12 @@ class Access:
             .select_related("enterprise_quality__quality")
         )
         self.gl_quality_ids = {
-            d.enterprise_quality_id for d in self.designations if d.is_active and d.kind == "gl"
+            d.enterprise_quality_id for d in self.designations if d.is_active and d.kind == Kind.GL
         }
         self.manager_quality_ids = {
             d.enterprise_quality_id
             for d in self.designations
-            if d.is_active and d.kind in ("gl", "co_gl")
+            if d.is_active and d.kind in chain.LOCAL_MANAGER_KINDS
         }
 
     @property
@@ -99,11 +72,11 @@ class Access:
 
     def can_end(self, designation: Designation) -> bool:
         """Revoke / cancel / resend: only who sits above the designation."""
-        if designation.kind == Designation.Kind.RAE:
+        if designation.kind == Kind.RAE:
             return self.is_lr  # pending replacement; the active RAE is never revoked
-        if designation.kind == Designation.Kind.CO_RAE:
+        if designation.kind == Kind.CO_RAE:
             return self.is_rae or (self.is_lr and designation.designated_by_id == self.user.pk)
-        if designation.kind == Designation.Kind.GL:
+        if designation.kind == Kind.GL:
             return self.is_manager
         return self.is_manager or designation.enterprise_quality_id in self.gl_quality_ids
 
@@ -134,7 +107,7 @@ def enterprise_for_user(user, number: str, perm: str | None = None) -> tuple[Ent
     access = Access(user, enterprise)
     if not access.is_related:
         raise Http404
-    if perm == "legal_representative":
+    if perm == chain.LEGAL_REPRESENTATIVE:
         if not access.is_lr:
             raise refuse(perm)
     elif perm is not None and not access.has(perm):
@@ -167,13 +140,7 @@ def designation_for_user(access: Access, pk: int) -> Designation:
     if designation is None:
         raise Http404
     if not access.can_end(designation):
-        perm = {
-            Designation.Kind.RAE: "legal_representative",
-            Designation.Kind.CO_RAE: "designate_co_rae",
-            Designation.Kind.GL: "manage_enterprise",
-            Designation.Kind.CO_GL: "designate_co_gl",
-        }[designation.kind]
-        raise refuse(perm)
+        raise refuse(chain.RULES[designation.kind].ended_by)
     return designation
 
 

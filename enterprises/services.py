@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
-from enterprises import permissions
+from enterprises import chain, permissions
 from enterprises.models import (
     Designation,
     Enterprise,
@@ -37,14 +37,8 @@ Kind = Designation.Kind
 Status = Designation.Status
 
 # What each active designation grants (the guardian contract every app relies on).
-ENTERPRISE_PERMS: dict[str, set[str]] = {
-    Kind.RAE: {"view_chain", "manage_enterprise", "designate_co_rae"},
-    Kind.CO_RAE: {"view_chain", "manage_enterprise"},
-}
-QUALITY_PERMS: dict[str, set[str]] = {
-    Kind.GL: {"manage_roles", "designate_co_gl"},
-    Kind.CO_GL: {"manage_roles"},
-}
+ENTERPRISE_PERMS = chain.ENTERPRISE_PERMS
+QUALITY_PERMS = chain.QUALITY_PERMS
 
 
 @dataclass(frozen=True)
@@ -106,7 +100,7 @@ def permissions_sync(person, enterprise: Enterprise) -> None:
     for designation in active:
         wanted |= ENTERPRISE_PERMS.get(designation.kind, set())
     current = set(get_user_perms(person, enterprise))
-    for codename in ENTERPRISE_PERMS[Kind.RAE] - wanted:
+    for codename in chain.ENTERPRISE_CODENAMES - wanted:
         if codename in current:
             remove_perm(f"enterprises.{codename}", person, enterprise)
     for codename in wanted - current:
@@ -120,7 +114,7 @@ def permissions_sync(person, enterprise: Enterprise) -> None:
     for eq in EnterpriseQuality.objects.filter(enterprise=enterprise):
         wanted_q = wanted_by_quality.get(eq.pk, set())
         current_q = set(get_user_perms(person, eq))
-        for codename in QUALITY_PERMS[Kind.GL] - wanted_q:
+        for codename in chain.QUALITY_CODENAMES - wanted_q:
             if codename in current_q:
                 remove_perm(f"enterprises.{codename}", person, eq)
         for codename in wanted_q - current_q:
@@ -322,7 +316,7 @@ def gl_designate(
     kind: str = Kind.GL,
     submission_key: str = "",
 ) -> Designation:
-    if kind not in (Kind.GL, Kind.CO_GL):
+    if kind not in chain.quality_kinds():
         raise ValidationError(_("Unknown designation kind."))
     with transaction.atomic():
         submissions.claim(user=actor, key=submission_key)

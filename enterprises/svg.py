@@ -9,6 +9,8 @@ XML-escaped; <title> and <desc> make the picture accessible (role="img").
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from enterprises.chain import Kind
+
 ROW = 44
 BOX_H = 32
 INDENT = 36
@@ -17,11 +19,11 @@ MARGIN = 12
 
 STYLES = {
     "lr": ("#e8eef6", "#0b4f8a"),
-    "rae": ("#dfeee3", "#1e6b34"),
-    "co_rae": ("#eef6f0", "#1e6b34"),
+    Kind.RAE: ("#dfeee3", "#1e6b34"),
+    Kind.CO_RAE: ("#eef6f0", "#1e6b34"),
     "quality": ("#f3f5f8", "#4a5566"),
-    "gl": ("#fff4e0", "#8a5300"),
-    "co_gl": ("#fffaf0", "#8a5300"),
+    Kind.GL: ("#fff4e0", "#8a5300"),
+    Kind.CO_GL: ("#fffaf0", "#8a5300"),
 }
 
 
@@ -45,10 +47,10 @@ def _nodes(chain: dict) -> list[tuple[int, str, str, bool]]:
     base = 1 if chain["legal_representatives"] else 0
     for d in chain["raes"]:
         label = _("RAE: %(name)s") % {"name": person(d)}
-        nodes.append((base, "rae", label, d.is_pending))
+        nodes.append((base, Kind.RAE, label, d.is_pending))
     for d in chain["co_raes"]:
         nodes.append(
-            (base + 1, "co_rae", _("co-RAE: %(name)s") % {"name": person(d)}, d.is_pending)
+            (base + 1, Kind.CO_RAE, _("co-RAE: %(name)s") % {"name": person(d)}, d.is_pending)
         )
     for entry in chain["qualities"]:
         eq = entry["enterprise_quality"]
@@ -57,13 +59,18 @@ def _nodes(chain: dict) -> list[tuple[int, str, str, bool]]:
         )
         for d in entry["gls"]:
             nodes.append(
-                (base + 2, "gl", _("Local manager: %(name)s") % {"name": person(d)}, d.is_pending)
+                (
+                    base + 2,
+                    Kind.GL,
+                    _("Local manager: %(name)s") % {"name": person(d)},
+                    d.is_pending,
+                )
             )
         for d in entry["co_gls"]:
             nodes.append(
                 (
                     base + 3,
-                    "co_gl",
+                    Kind.CO_GL,
                     _("Co-local manager: %(name)s") % {"name": person(d)},
                     d.is_pending,
                 )

@@ -113,15 +113,15 @@ def register(request):
 def register_designate(request, number: str):
     """Step 2: the registration and the RAE (and co-RAEs) designation, one transaction."""
     enterprise = enterprise_by_number(number)
-    if submissions.repeated(request, prefix="rae"):
+    if submissions.repeated(request, prefix=Designation.Kind.RAE):
         return submissions.already_sent(request, "enterprises:detail", number=enterprise.number)
     try:
         registration_check(user=request.user, enterprise=enterprise)
     except ValidationError as exc:
         raise _registration_refusal(exc) from None
-    form = DesignationForm(request.POST or None, actor=request.user, prefix="rae")
+    form = DesignationForm(request.POST or None, actor=request.user, prefix=Designation.Kind.RAE)
     formset = CoRaeFormSet(
-        request.POST or None, prefix="co_rae", form_kwargs={"actor": request.user}
+        request.POST or None, prefix=Designation.Kind.CO_RAE, form_kwargs={"actor": request.user}
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         co_raes = [f.person() for f in formset if f.cleaned_data and f.has_person()]
@@ -307,7 +307,9 @@ def designate_gl(request, number: str, pk: int):
         request,
         enterprise,
         title=_("Designate a local manager for “%(quality)s”") % {"quality": eq.quality.name},
-        service=lambda **kw: services.gl_designate(enterprise_quality=eq, kind="gl", **kw),
+        service=lambda **kw: services.gl_designate(
+            enterprise_quality=eq, kind=Designation.Kind.GL, **kw
+        ),
         help_slug="rae-designate-gl",
     )
 
@@ -321,7 +323,9 @@ def designate_co_gl(request, number: str, pk: int):
         request,
         enterprise,
         title=_("Designate a co-local manager for “%(quality)s”") % {"quality": eq.quality.name},
-        service=lambda **kw: services.gl_designate(enterprise_quality=eq, kind="co_gl", **kw),
+        service=lambda **kw: services.gl_designate(
+            enterprise_quality=eq, kind=Designation.Kind.CO_GL, **kw
+        ),
         help_slug="gl-designate-co-gl",
     )
 

@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from enterprises.chain import LOCAL_MANAGER_KINDS
 from portal.groups import CONTACT_CENTRE, in_group
-
-LOCAL_MANAGER_KINDS = {"gl", "co_gl"}
 
 
 def portal(request) -> dict:

@@ -20,7 +20,7 @@ def _managed_quality(gl) -> EnterpriseQuality | None:
     for queryset in (registered, Enterprise.objects.all()):
         designation = (
             Designation.objects.active()
-            .filter(person=gl, kind="gl", enterprise__in=queryset)
+            .filter(person=gl, kind=Designation.Kind.GL, enterprise__in=queryset)
             .select_related("enterprise_quality__quality", "enterprise_quality__enterprise")
             .order_by("created_at")
             .first()

@@ -66,11 +66,12 @@ def manage_home(request):
     )
     if not page.paginator.count:
         # An LR/RAE/co-RAE who is not GL anywhere gets the explained refusal.
+        from enterprises import chain
         from enterprises.models import Designation
 
         designation = (
             Designation.objects.active()
-            .filter(person=request.user, kind__in=["rae", "co_rae"])
+            .filter(person=request.user, kind__in=chain.enterprise_kinds())
             .select_related("enterprise")
             .first()
         )

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from enterprises import chain
 from wizard.models import Page
 from wizard.rendering import render_page
 
@@ -66,11 +67,9 @@ PROFILE_LABELS = {
     "user": _("User"),
 }
 
+# Each kind's profile page and label, from the chain table.
 _DESIGNATION_PROFILE = {
-    "rae": ("rae", "rae"),
-    "co_rae": ("rae", "co-rae"),
-    "gl": ("local-manager", "local-manager"),
-    "co_gl": ("local-manager", "co-local-manager"),
+    kind: (rule.wizard_page, rule.wizard_profile) for kind, rule in chain.RULES.items()
 }
 
 
