@@ -26,11 +26,7 @@ def _enterprise(stdout) -> Enterprise:
     call_command("import_cbe", str(SAMPLE), stdout=stdout)
     enterprise = Enterprise.objects.get(name=DEMO_NAME)
     lr = User.objects.get(email=LR_EMAIL)
-    if (
-        not Mandate.objects.signing()
-        .filter(enterprise=enterprise, national_number=lr.national_number)
-        .exists()
-    ):
+    if not Mandate.objects.representing(lr).filter(enterprise=enterprise).exists():
         Mandate.objects.update_or_create(
             enterprise=enterprise,
             national_number=lr.national_number,

@@ -149,6 +149,17 @@ class MandateQuerySet(models.QuerySet):
     def signing(self):
         return self.current().filter(signing_authority=True)
 
+    def representing(self, user):
+        """The mandates that make `user` a legal representative: the one rule of it.
+
+        A current mandate with signing authority, in the registry, for the person's
+        *verified* national number (a declared one proves nothing). Every check asks this.
+        """
+        number = getattr(user, "verified_national_number", None)
+        if not number or not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.signing().filter(national_number=number)
+
 
 class Mandate(TimeStamped):
     """A function held in an enterprise, as the registry publishes it."""

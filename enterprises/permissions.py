@@ -32,12 +32,7 @@ class Access:
         self.user = user
         self.enterprise = enterprise
         self.perms: set[str] = set(get_user_perms(user, enterprise))
-        self.is_lr = bool(
-            user.verified_national_number
-            and Mandate.objects.signing()
-            .filter(enterprise=enterprise, national_number=user.verified_national_number)
-            .exists()
-        )
+        self.is_lr = is_legal_representative(user, enterprise)
         self.designations = list(
             Designation.objects.open()
             .filter(enterprise=enterprise, person=user)
@@ -169,13 +164,7 @@ def require_contact_centre(user) -> None:
 
 
 def is_legal_representative(user, enterprise: Enterprise) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.verified_national_number
-        and Mandate.objects.signing()
-        .filter(enterprise=enterprise, national_number=user.verified_national_number)
-        .exists()
-    )
+    return Mandate.objects.representing(user).filter(enterprise=enterprise).exists()
 
 
 def registration_check(*, user, enterprise: Enterprise) -> None:

@@ -62,10 +62,7 @@ def my_enterprises_queryset(user):
             )
             .order_by()
             .values("enterprise_id"),
-            Mandate.objects.signing()
-            .filter(national_number=user.verified_national_number)
-            .order_by()
-            .values("enterprise_id"),
+            Mandate.objects.representing(user).order_by().values("enterprise_id"),
         )
     return (
         Enterprise.objects.filter(pk__in=ids).select_related("registration").order_by("name", "pk")
@@ -96,11 +93,7 @@ def my_enterprises(user, enterprises=None) -> list[dict]:
         )
 
     if user.verified_national_number:
-        mandates = (
-            Mandate.objects.signing()
-            .filter(national_number=user.verified_national_number)
-            .select_related("enterprise__registration")
-        )
+        mandates = Mandate.objects.representing(user).select_related("enterprise__registration")
         if only is not None:
             mandates = mandates.filter(enterprise_id__in=only)
         for mandate in mandates:

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_user_perms
 
-from enterprises.models import Enterprise, EnterpriseQuality, Mandate
+from enterprises.models import Enterprise, EnterpriseQuality
 from portal.permissions import Refused
 from roles.models import Invitation, hash_token
 
@@ -30,11 +30,9 @@ def _is_rae(user, enterprise: Enterprise) -> bool:
 
 
 def _is_legal_representative(user, enterprise: Enterprise) -> bool:
-    return bool(user.verified_national_number) and (
-        Mandate.objects.signing()
-        .filter(enterprise=enterprise, national_number=user.verified_national_number)
-        .exists()
-    )
+    from enterprises.permissions import is_legal_representative
+
+    return is_legal_representative(user, enterprise)
 
 
 def refuse_non_manager(user, enterprise: Enterprise | None) -> None:

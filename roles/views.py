@@ -78,14 +78,8 @@ def manage_home(request):
         refuse_non_manager(request.user, designation.enterprise if designation else None)
         from enterprises.models import Mandate
 
-        if request.user.verified_national_number:
-            mandate = (
-                Mandate.objects.signing()
-                .filter(national_number=request.user.verified_national_number)
-                .select_related("enterprise")
-                .first()
-            )
-            refuse_non_manager(request.user, mandate.enterprise if mandate else None)
+        mandate = Mandate.objects.representing(request.user).select_related("enterprise").first()
+        refuse_non_manager(request.user, mandate.enterprise if mandate else None)
     return render(
         request,
         "roles/manage_home.html",

@@ -96,8 +96,7 @@ def held_profiles(user, limit: int | None = None) -> list[HeldProfile]:
 
     if user.verified_national_number:
         mandates = (
-            Mandate.objects.signing()
-            .filter(national_number=user.verified_national_number)
+            Mandate.objects.representing(user)
             .select_related("enterprise")
             .order_by("enterprise__name")
         )
