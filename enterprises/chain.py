@@ -90,6 +90,9 @@ class KindRule:
     # The wizard profile page and the profile label of a person holding it.
     wizard_page: str
     wizard_profile: str
+    # False for the RAE: revoking it would lock the enterprise out; a legal representative
+    # replaces it instead (a pending replacement is cancelled, not revoked).
+    revocable: bool = True
 
     @property
     def is_quality(self) -> bool:
@@ -111,6 +114,7 @@ RULES: dict[Kind, KindRule] = {
             ended_by=LEGAL_REPRESENTATIVE,
             wizard_page="rae",
             wizard_profile="rae",
+            revocable=False,
         ),
         KindRule(
             kind=Kind.CO_RAE,

@@ -400,6 +400,11 @@ class Designation(TimeStamped):
         return chain.is_quality_kind(self.kind)
 
     @property
+    def can_be_revoked(self) -> bool:
+        """Offered on the chain's pages only where the service will do it."""
+        return self.is_active and chain.RULES[self.kind].revocable
+
+    @property
     def link_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
 

@@ -400,7 +400,7 @@ def designation_revoke(*, actor, designation: Designation) -> Designation:
             .select_related("enterprise", "enterprise_quality__quality")
             .get(pk=designation.pk)
         )
-        if designation.kind == Kind.RAE:
+        if not chain.RULES[designation.kind].revocable:
             raise ValidationError(
                 _(
                     "The RAE cannot be revoked: the enterprise would be locked out. A legal "

@@ -375,6 +375,14 @@ class Invitation(TimeStamped):
         return format_national_number(self.national_number)
 
     @property
+    def shown_status(self) -> "Invitation.Status":
+        """The status people read: a sent link past its date is expired, even before the
+        beat task records it (the stored status changes only with its audit event)."""
+        if self.status == self.Status.SENT and self.link_expired:
+            return self.Status.EXPIRED
+        return self.Status(self.status)
+
+    @property
     def bound_to_national_number(self) -> bool:
         """Who may answer: the account with this verified number, else the invited address
         (verified on the account). Holding the link is never enough."""

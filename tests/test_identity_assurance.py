@@ -396,3 +396,31 @@ def test_demo_people_are_verified_with_the_demo_source(db):
     assert user.national_number_verified
     assert user.national_number_source == NationalNumberSource.DEMO
     assert user.national_number_verified_at <= timezone.now()
+
+
+# --- What the pages offer matches what the services do ---------------------------------------
+
+
+def test_the_chain_offers_no_revoke_for_the_rae_but_says_it_is_replaced(w):
+    detail = reverse("enterprises:detail", args=[w.enterprise.number])
+    rae = Designation.objects.get(enterprise=w.enterprise, kind=Designation.Kind.RAE)
+    co_rae = Designation.objects.get(enterprise=w.enterprise, kind=Designation.Kind.CO_RAE)
+    as_lr = signed_in(w.chain.lr).get(detail)
+    assert as_lr.status_code == 200
+    assert reverse("enterprises:revoke", args=[w.enterprise.number, rae.pk]) not in (
+        as_lr.content.decode()
+    )
+    assert reverse("enterprises:replace_rae", args=[w.enterprise.number]) in as_lr.content.decode()
+    as_rae = signed_in(w.chain.rae).get(detail).content.decode()
+    assert reverse("enterprises:revoke", args=[w.enterprise.number, co_rae.pk]) in as_rae
+
+
+def test_an_expired_invitation_shows_expired_in_the_managers_list(w):
+    Invitation.objects.filter(pk=w.invitation.pk).update(
+        expires_at=timezone.now() - timezone.timedelta(minutes=1)
+    )
+    page = signed_in(w.chain.gl).get(reverse("roles:invitations", args=[w.eq.pk]))
+    html = page.content.decode()
+    assert 'class="badge expired"' in html
+    w.invitation.refresh_from_db()
+    assert w.invitation.status == Invitation.Status.SENT  # the page changes nothing
