@@ -33,14 +33,6 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
 
-    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
-        # A sign-in through the identity provider minutes ago is a fresh authentication by
-        # the federal service: asking for a password (which such an account may not even
-        # have) right after it would add nothing.
-        if idp.signed_in_through_provider_recently(self.request):
-            return False
-        return super().is_reauthentication_required(app=app, **kwargs)
-
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """A sign-in through the identity provider verifies the person's national number.

@@ -79,7 +79,7 @@ class IdentityCheckForm(SafeTextMixin, forms.Form):
 
     email = forms.EmailField(
         label=_("E-mail address of the person's account"),
-        max_length=User._meta.get_field("email").max_length,
+        max_length=max_length(User, "email"),
     )
     national_number = NationalNumberField(
         label=_("National number on the identity document"),

@@ -18,12 +18,10 @@ verified on another account, allauth's own protocol errors) renders one translat
 """
 
 import secrets
-import time
 from dataclasses import dataclass
 from http import HTTPStatus
 
 import requests
-from allauth.account.authentication import get_authentication_records
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from django.conf import settings
@@ -170,20 +168,6 @@ def check_id_token(request, sociallogin) -> None:
 
 def is_identity_provider_login(sociallogin) -> bool:
     return isinstance(sociallogin.provider, FederalIdentityProvider)
-
-
-def signed_in_through_provider_recently(request) -> bool:
-    """A sign-in through the identity provider in this session, less than the
-    reauthentication timeout ago: it is a fresh authentication of this person."""
-    user = getattr(request, "user", None)
-    if request is None or user is None or not user.is_authenticated:
-        return False
-    timeout = settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
-    return any(
-        record.get("method") == "socialaccount"
-        and time.time() - float(record.get("at", 0)) < timeout
-        for record in get_authentication_records(request, user)
-    )
 
 
 class FederalIdentityProvider(OpenIDConnectProvider):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import IdentityDocument, NationalNumberSource
+from accounts.selectors import account_with_verified_number
 from accounts.signals import national_number_verified
 from accounts.validators import normalize_national_number
 from portal.audit import Action, audit
@@ -84,11 +85,7 @@ def national_number_verify(
         )
     with transaction.atomic():
         stored = User.objects.select_for_update().get(pk=user.pk)
-        if (
-            User.objects.filter(national_number=number, national_number_verified=True)
-            .exclude(pk=stored.pk)
-            .exists()
-        ):
+        if account_with_verified_number(number, exclude=stored) is not None:
             raise NumberTaken(
                 _(
                     "This national number is already verified on another account. The "

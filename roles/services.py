@@ -88,14 +88,13 @@ def _check_and_count_invitations(*, actor, enterprise, count: int) -> None:
 
 
 def _person_for_national_number(national_number: str):
-    from accounts.models import User
+    from accounts.selectors import account_with_verified_number
 
     if not national_number:
         return None
     # Only a verified number names a person: a declared one may be anybody's.
-    return User.objects.filter(
-        national_number=national_number, national_number_verified=True, is_active=True
-    ).first()
+    person = account_with_verified_number(national_number)
+    return person if person is not None and person.is_active else None
 
 
 def _already_active(*, enterprise, role, person=None, national_number="") -> bool:
