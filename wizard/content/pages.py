@@ -1,6 +1,6 @@
 # ruff: noqa: E501  (prose: the seed's sentences are kept whole, one per line)
-"""The wizard's initial content: every screen of the seed, in French (its exact wording),
-Dutch, German and English.
+"""The wizard's initial content: every screen of the seed, in French (its wording, with the
+certain typos corrected: see migration 0003), Dutch, German and English.
 
 Each page: slug, kind, parent (the "back" target), title, body and footer (Markdown; links
 are written [words](link:key) and `links` says where each key points), and `choices` (the
@@ -48,7 +48,7 @@ ALSO_RAE = t(
 )
 CO_RAE_RULE = t(
     "Le co-Responsable Accès Entité a les mêmes droits que le Responsable Accès Entité, mais il "
-    "ne peut pas désigner d'autres Co-Responsables Accès Entité.",
+    "ne peut pas désigner d'autres co-Responsables Accès Entité.",
     "De co-hoofdtoegangsbeheerder heeft dezelfde rechten als de hoofdtoegangsbeheerder, maar "
     "kan geen andere co-hoofdtoegangsbeheerders aanduiden.",
     "Der Co-Hauptzugangsverwalter hat dieselben Rechte wie der Hauptzugangsverwalter, kann "
@@ -201,7 +201,7 @@ PAGES: list[dict] = [
                 "profile",
                 "rae",
                 t(
-                    "Responsable d'Accès Entité (RAE)",
+                    "Responsable Accès Entité (RAE)",
                     "Hoofdtoegangsbeheerder (HTB)",
                     "Hauptzugangsverwalter (HZV)",
                     "Entity Access Manager (RAE)",
@@ -222,7 +222,7 @@ PAGES: list[dict] = [
             "What are the tasks of a ...",
         ),
         "body": t(
-            "- [Représentant Légal](link:lr): une personne dont le nom figure dans les statuts de "
+            "- [Représentant Légal](link:lr) : une personne dont le nom figure dans les statuts de "
             "l'entreprise et qui dispose d'un mandat actif et d'une compétence de signature au nom "
             "de l'entreprise.\n"
             "- [Responsable Accès Entité (RAE)](link:rae) : est désigné par le Représentant Légal. "
@@ -408,14 +408,14 @@ PAGES += [
             ),
         ],
         footer=t(
-            "Pour chacune des actions suivantes, l'entreprise en doit être enregistrée auprès de la CBE.\n"
-            "Pour vérifier si cela a été fait, allez sur [le BCE Public Search.](link:bce)",
+            "Pour chacune des actions suivantes, l'entreprise doit être enregistrée auprès de la BCE.\n"
+            "Pour vérifier si cela a été fait, allez sur [BCE Public Search](link:bce).",
             "Voor elk van de volgende acties moet de onderneming ingeschreven zijn in de KBO.\n"
-            "Om na te gaan of dat gebeurd is, gaat u naar [KBO Public Search.](link:bce)",
+            "Om na te gaan of dat gebeurd is, gaat u naar [KBO Public Search](link:bce).",
             "Für jede der folgenden Aktionen muss das Unternehmen in der ZDU eingetragen sein.\n"
-            "Um zu prüfen, ob dies geschehen ist, gehen Sie zu [ZDU Public Search.](link:bce)",
+            "Um zu prüfen, ob dies geschehen ist, gehen Sie zu [ZDU Public Search](link:bce).",
             "For each of the following actions, the enterprise must be registered with the CBE.\n"
-            "To check whether this has been done, go to [CBE Public Search.](link:bce)",
+            "To check whether this has been done, go to [CBE Public Search](link:bce).",
         ),
         links=[("bce", "action", "enterprise_search")],
     ),
@@ -430,17 +430,17 @@ PAGES += [
         ),
         t(
             "➜ [enregistrer mon entreprise](link:register)\n\n"
-            "Vous allez désigner le Responsable Accès Entités (RAE) pour votre entreprise. Cette "
-            "personne recevra les codes d'accès nécessaires après sa désignation.",
+            "Vous allez désigner le Responsable Accès Entité (RAE) pour votre entreprise. Cette "
+            "personne recevra par e-mail un lien pour accepter sa désignation.",
             "➜ [mijn onderneming registreren](link:register)\n\n"
             "U gaat de hoofdtoegangsbeheerder (HTB) voor uw onderneming aanduiden. Deze persoon "
-            "ontvangt na zijn aanduiding de nodige toegangscodes.",
+            "ontvangt per e-mail een link om de aanduiding te aanvaarden.",
             "➜ [mein Unternehmen registrieren](link:register)\n\n"
             "Sie werden den Hauptzugangsverwalter (HZV) für Ihr Unternehmen benennen. Diese "
-            "Person erhält nach ihrer Benennung die erforderlichen Zugangscodes.",
+            "Person erhält per E-Mail einen Link, um die Benennung anzunehmen.",
             "➜ [register my enterprise](link:register)\n\n"
             "You are going to designate the Entity Access Manager (RAE) for your enterprise. This "
-            "person will receive the necessary access codes after being designated.",
+            "person will receive an e-mail with a link to accept the designation.",
         ),
         links=[("register", "action", "enterprise_register")],
     ),
@@ -537,7 +537,7 @@ PAGES += [
             "Gestionnaire Local.\n"
             "- Vous n'êtes pas le RAE ?\n"
             f"    - Contactez {CONTACT_FR} et demandez-leur qui est le RAE pour votre entreprise.\n"
-            "    - Désigner un RAE [lors de l'enregistrement de votre](link:register) entreprise.",
+            "    - Désignez un RAE [lors de l'enregistrement de votre entreprise.](link:register)",
             "Als wettelijke vertegenwoordiger kunt u een lokale beheerder **niet** rechtstreeks "
             "aanduiden. Alleen de hoofdtoegangsbeheerder (HTB) kan deze actie uitvoeren.\n\n"
             "- Bent u zowel de wettelijke vertegenwoordiger als de HTB? [Meld u aan op het portaal "
@@ -705,7 +705,7 @@ PAGES += [
             (
                 "rae-manage-roles",
                 t(
-                    "gérer les attributions de rôles des utilisateurs",
+                    "gérer les attributions de rôle des utilisateurs",
                     "de rollentoekenningen van de gebruikers beheren",
                     "die Rollenzuweisungen der Benutzer verwalten",
                     "manage the users' role attributions",
@@ -788,7 +788,7 @@ PAGES += [
         ),
         t(
             f"{SIGN_IN_FR} en tant que Responsable Accès Entité pour savoir qui est le "
-            "co-Responsable Accès Entité ou le (co-)Gestionnaire local au sein de votre entreprise.",
+            "co-Responsable Accès Entité ou le (co-)Gestionnaire Local au sein de votre entreprise.",
             f"{SIGN_IN_NL} als hoofdtoegangsbeheerder om te weten wie de "
             "co-hoofdtoegangsbeheerder of de (co-)lokale beheerder van uw onderneming is.",
             f"{SIGN_IN_DE} als Hauptzugangsverwalter, um zu erfahren, wer in Ihrem Unternehmen der "
@@ -802,7 +802,7 @@ PAGES += [
         "rae-manage-roles",
         "rae",
         t(
-            "... et je voudrais gérer les attributions de rôles des utilisateurs.",
+            "... et je voudrais gérer les attributions de rôle des utilisateurs.",
             "... en ik wil de rollentoekenningen van de gebruikers beheren.",
             "... und ich möchte die Rollenzuweisungen der Benutzer verwalten.",
             "... and I would like to manage the users' role attributions.",
@@ -887,7 +887,7 @@ PAGES += [
         "gl-who-is",
         "local-manager",
         t(
-            "... et je voudrais savoir qui est le (co-)Responsable Accès Entités ou le (co-)Gestionnaire Local au sein de mon entreprise.",
+            "... et je voudrais savoir qui est le (co-)Responsable Accès Entité ou le (co-)Gestionnaire Local au sein de mon entreprise.",
             "... en ik wil weten wie de (co-)hoofdtoegangsbeheerder of de (co-)lokale beheerder van mijn onderneming is.",
             "... und ich möchte wissen, wer in meinem Unternehmen der (Co-)Hauptzugangsverwalter oder der (Co-)Lokale Verwalter ist.",
             "... and I would like to know who the (co-)Entity Access Manager or the (co-)Local Manager of my enterprise is.",
@@ -999,7 +999,7 @@ PAGES += [
             "En tant qu'utilisateur, vous ne pouvez **pas** faire la demande d'attribution de rôle "
             "vous-même. Seul un gestionnaire d'attributions de rôle dans Ma gestion des rôles eGov "
             "peut vous inviter à accepter une attribution de rôle en :\n\n"
-            "- vous envoyant un mail contenant une invitation à une attribution de rôle\n"
+            "- vous envoyant un e-mail contenant une invitation à une attribution de rôle\n"
             "- vous octroyant une attribution directe de rôle\n"
             "- mettant à disposition un lien sur une page web",
             "Als gebruiker kunt u een rollentoekenning **niet** zelf aanvragen. Alleen een beheerder "

@@ -39,7 +39,7 @@ KEY_SENTENCES = {
     "lr-activate-quality": "vous ne pouvez <strong>pas</strong> activer une 'Qualité' directement",
     "lr-designate-gl": "vous ne pouvez <strong>pas</strong> désigner un gestionnaire local",
     "lr-manage-roles": "vous ne pouvez <strong>pas</strong> gérer directement",
-    "rae-designate-co-rae": "ne peut pas désigner d'autres Co-Responsables Accès Entité",
+    "rae-designate-co-rae": "ne peut pas désigner d'autres co-Responsables Accès Entité",
     "rae-manage-roles": "Elles seront gérées par le Gestionnaire Local.",
     "rae-designate-gl": "<strong>co-Gestionnaire Local</strong> en activant cette 'Qualité'",
     "gl-designate-co-gl": "ne peut pas désigner d'autres co-Gestionnaires Locaux",
@@ -49,7 +49,7 @@ KEY_SENTENCES = {
     ),
     "user-change-email": "Modifiez ensuite l'adresse e-mail",
     "definitions": "compétence de signature au nom de l'entreprise",
-    "legal-representative": "l'entreprise en doit être enregistrée auprès de la CBE",
+    "legal-representative": "l'entreprise doit être enregistrée auprès de la BCE",
 }
 
 
