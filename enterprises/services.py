@@ -9,7 +9,6 @@ Business refusals raise `ValidationError` with a translated message; the view sh
 nothing has changed (the transaction rolled back).
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -32,6 +31,7 @@ from enterprises.models import (
 from portal import submissions
 from portal.audit import Action, audit
 from portal.outbox import enqueue
+from portal.tokens import hash_token
 
 Kind = Designation.Kind
 Status = Designation.Status
@@ -68,10 +68,6 @@ class PersonData:
             email=user.email,
             language=user.language,
         )
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _lock(enterprise: Enterprise) -> Enterprise:

@@ -39,6 +39,7 @@ from enterprises.selectors import (
 from enterprises.svg import chain_svg
 from portal import submissions
 from portal.permissions import Refused
+from portal.tokens import hash_token
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -452,7 +453,7 @@ def quality_deactivate(request, number: str, pk: int):
 @require_http_methods(["GET", "POST"])
 def accept(request, token: str):
     designation = (
-        Designation.objects.filter(token_hash=services.hash_token(token))
+        Designation.objects.filter(token_hash=hash_token(token))
         .select_related("enterprise", "enterprise_quality__quality", "designated_by")
         .first()
         if token and len(token) <= 128

@@ -42,7 +42,8 @@ from portal.audit import Action, audit_each
 from portal.celery import LEASE_SECONDS, app
 from portal.mail import absolute_url, templated_mail
 from portal.outbox import enqueue
-from roles.models import Invitation, Role, hash_token
+from portal.tokens import hash_token
+from roles.models import Invitation, Role
 
 logger = logging.getLogger(__name__)
 

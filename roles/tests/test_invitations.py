@@ -11,7 +11,8 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from portal.models import AuditEvent
 from roles import services
-from roles.models import Invitation, RoleAttribution, hash_token
+from portal.tokens import hash_token
+from roles.models import Invitation, RoleAttribution
 
 from .helpers import invite, token_from
 
