@@ -33,9 +33,7 @@ def account_update(*, actor, user, data: dict) -> None:
     changed = {k: v for k, v in data.items() if getattr(stored, k) != v}
     if "national_number" in changed and stored.national_number_verified:
         # The form disables the field; this holds for any other caller too.
-        raise Refusal(
-            _("A verified national number cannot be changed."), code="verified_number"
-        )
+        raise Refusal(_("A verified national number cannot be changed."), code="verified_number")
     for key, value in changed.items():
         setattr(user, key, value)
     if changed:

@@ -188,6 +188,4 @@ def registration_check(*, user, enterprise: Enterprise) -> None:
             code="not_legal_representative",
         )
     if Registration.objects.filter(enterprise=enterprise).exists():
-        raise Refusal(
-            _("This enterprise is already registered."), code="already_registered"
-        )
+        raise Refusal(_("This enterprise is already registered."), code="already_registered")

@@ -359,9 +359,7 @@ def designation_accept(*, actor, designation: Designation) -> Designation:
             with transaction.atomic():
                 designation.save()
         except IntegrityError:
-            raise Refusal(
-                _("Somebody else changed this chain meanwhile: try again.")
-            ) from None
+            raise Refusal(_("Somebody else changed this chain meanwhile: try again.")) from None
         audit(
             actor=actor,
             action=Action.DESIGNATION_ACCEPTED,
