@@ -7,20 +7,21 @@ before the account existed (attributions, by `national_number_verified` receiver
 """
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import task_names
 from accounts.models import IdentityDocument, NationalNumberSource
 from accounts.selectors import account_with_verified_number
 from accounts.signals import national_number_verified
 from accounts.validators import normalize_national_number
 from portal.audit import Action, audit
 from portal.outbox import enqueue
+from portal.refusals import Refusal, refusing_invalid
 
 
-class NumberTaken(ValidationError):
+class NumberTaken(Refusal):
     """The number is already verified on another account: one person, one verified account."""
 
 
@@ -32,13 +33,12 @@ def account_update(*, actor, user, data: dict) -> None:
     changed = {k: v for k, v in data.items() if getattr(stored, k) != v}
     if "national_number" in changed and stored.national_number_verified:
         # The form disables the field; this holds for any other caller too.
-        raise ValidationError(
-            _("A verified national number cannot be changed."), code="verified_number"
-        )
+        raise Refusal(_("A verified national number cannot be changed."), code="verified_number")
     for key, value in changed.items():
         setattr(user, key, value)
     if changed:
-        user.full_clean()
+        with refusing_invalid():
+            user.full_clean()
         user.save()
         audit(
             actor=actor,
@@ -68,19 +68,20 @@ def national_number_verify(
     - The person is told by e-mail when someone else (the contact centre) verified it.
     """
     User = get_user_model()
-    number = normalize_national_number(national_number)
+    with refusing_invalid():
+        number = normalize_national_number(national_number)
     if source not in NationalNumberSource.values:
         raise ValueError(f"unknown verification source {source!r}")
     if source == NationalNumberSource.CONTACT_CENTRE and (
         document_kind not in IdentityDocument.values or not reason.strip()
     ):
         # The audit must say what was checked and why: no verification without both.
-        raise ValidationError(
+        raise Refusal(
             _("Say which identity document you checked, and why."), code="document_required"
         )
     if source == NationalNumberSource.CONTACT_CENTRE and actor is not None and actor.pk == user.pk:
         # Four eyes: an agent's own number is verified by a colleague or the provider.
-        raise ValidationError(
+        raise Refusal(
             _("You cannot verify your own national number: a colleague does."), code="own_number"
         )
     with transaction.atomic():
@@ -97,7 +98,7 @@ def national_number_verify(
         if previous == number and stored.national_number_source == source:
             return stored  # a repeated sign-in through the provider: nothing new to record
         if previous and previous != number and source != NationalNumberSource.IDENTITY_PROVIDER:
-            raise ValidationError(
+            raise Refusal(
                 _(
                     "This account already has another verified national number. Only a "
                     "sign-in with eID or itsme can change it."
@@ -111,7 +112,8 @@ def national_number_verify(
         stored.national_number_verified_by = (
             actor if source == NationalNumberSource.CONTACT_CENTRE else None
         )
-        stored.full_clean(validate_constraints=False)  # the constraint is the save below
+        with refusing_invalid():
+            stored.full_clean(validate_constraints=False)  # the constraint is the save below
         try:
             with transaction.atomic():
                 stored.save()
@@ -136,9 +138,7 @@ def national_number_verify(
         # transaction (roles' receiver), so a verification never half-happens.
         national_number_verified.send(sender=User, user=stored)
         if source == NationalNumberSource.CONTACT_CENTRE:
-            from accounts import tasks
-
-            enqueue(tasks.notify_identity_verified, stored.pk)
+            enqueue(task_names.NOTIFY_IDENTITY_VERIFIED, stored.pk)
     for field in (
         "national_number",
         "national_number_verified",

@@ -4,11 +4,12 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from accounts import task_names
 from portal.mail import absolute_url
 from portal.notices import RETRY, notice, with_retries
 
 
-@shared_task(bind=True, name="accounts.notify_identity_verified", **RETRY)
+@shared_task(bind=True, name=task_names.NOTIFY_IDENTITY_VERIFIED, **RETRY)
 def notify_identity_verified(self, user_id: int) -> None:
     with_retries(self, lambda: _notify_identity_verified(self, user_id))
 

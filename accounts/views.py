@@ -2,7 +2,7 @@ from allauth.account import views as allauth_views
 from django.conf import settings as conf
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from accounts.forms import AccountSettingsForm, IdentityCheckForm
 from accounts.mfa import mfa_required_response
 from accounts.models import NationalNumberSource
 from enterprises.permissions import require_contact_centre
+from portal.refusals import Refusal, show_refusal
 
 
 @login_required
@@ -70,8 +71,8 @@ def identity_check(request):
                 document_kind=data["document_kind"],
                 reason=data["reason"],
             )
-        except ValidationError as exc:
-            form.add_error("national_number", exc)
+        except Refusal as exc:
+            show_refusal(request, exc, form=form, field="national_number")
         else:
             messages.success(
                 request,

@@ -8,7 +8,6 @@ Object permissions are read from guardian's direct tables (`get_user_perms`), ne
 `user.has_perm`: a superuser gets no silent bypass of the chain.
 """
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_user_perms
@@ -18,6 +17,7 @@ from enterprises.models import Designation, Enterprise, EnterpriseQuality, Manda
 from enterprises.numbers import normalize_enterprise_number
 from portal.groups import CONTACT_CENTRE, in_group
 from portal.permissions import Refused
+from portal.refusals import Refusal
 
 Kind = chain.Kind
 
@@ -168,19 +168,19 @@ def is_legal_representative(user, enterprise: Enterprise) -> bool:
 
 
 def registration_check(*, user, enterprise: Enterprise) -> None:
-    """Why `user` may not register `enterprise` (ValidationError), or nothing."""
+    """Why `user` may not register `enterprise` (a `Refusal`, shown on the form), or nothing."""
     if not enterprise.is_active:
-        raise ValidationError(
+        raise Refusal(
             _("This enterprise is not active in the Crossroads Bank for Enterprises."),
             code="inactive",
         )
     if not user.verified_national_number:
-        raise ValidationError(
+        raise Refusal(
             _("Your national number is not verified, so your mandates cannot be checked."),
             code="unverified_national_number",
         )
     if not is_legal_representative(user, enterprise):
-        raise ValidationError(
+        raise Refusal(
             _(
                 "The registry does not list you as a legal representative with signing "
                 "authority for this enterprise."
@@ -188,6 +188,4 @@ def registration_check(*, user, enterprise: Enterprise) -> None:
             code="not_legal_representative",
         )
     if Registration.objects.filter(enterprise=enterprise).exists():
-        raise ValidationError(
-            _("This enterprise is already registered."), code="already_registered"
-        )
+        raise Refusal(_("This enterprise is already registered."), code="already_registered")

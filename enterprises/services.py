@@ -5,23 +5,22 @@ Each service: keyword-only, an explicit `actor`, one transaction, the enterprise
 before saving, the audit event and the guardian grants in the same transaction, and the
 e-mails enqueued through the outbox (published on commit).
 
-Business refusals raise `ValidationError` with a translated message; the view shows it and
-nothing has changed (the transaction rolled back).
+Business refusals raise `portal.refusals.Refusal` with a translated message (and a code
+where a view or a test tells refusals apart); the view shows it and nothing has changed (the
+transaction rolled back).
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
-from enterprises import chain, permissions
+from enterprises import chain, permissions, task_names
 from enterprises.models import (
     Designation,
     Enterprise,
@@ -32,6 +31,8 @@ from enterprises.models import (
 from portal import submissions
 from portal.audit import Action, audit
 from portal.outbox import enqueue
+from portal.refusals import Refusal, refusing_invalid
+from portal.tokens import hash_token
 
 Kind = Designation.Kind
 Status = Designation.Status
@@ -54,7 +55,7 @@ class PersonData:
     @classmethod
     def of_user(cls, user) -> "PersonData":
         if not user.verified_national_number:
-            raise ValidationError(
+            raise Refusal(
                 _(
                     "Your national number is not verified: sign in with eID or itsme, or "
                     "have the contact centre verify it, first."
@@ -68,10 +69,6 @@ class PersonData:
             email=user.email,
             language=user.language,
         )
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _lock(enterprise: Enterprise) -> Enterprise:
@@ -133,11 +130,11 @@ def _check_not_open(enterprise, kind, national_number, enterprise_quality=None) 
     existing = qs.first()
     if existing is not None:
         if existing.is_active:
-            raise ValidationError(
+            raise Refusal(
                 _("%(name)s already holds this designation.") % {"name": existing.full_name},
                 code="already_designated",
             )
-        raise ValidationError(
+        raise Refusal(
             _("%(name)s was already designated and has not accepted yet: resend the link instead.")
             % {"name": existing.full_name},
             code="already_pending",
@@ -180,7 +177,8 @@ def _create(
         designation.accepted_at = timezone.now()
         if kind == Kind.RAE:
             _replace_active_rae(actor=actor, enterprise=enterprise)
-    designation.full_clean()
+    with refusing_invalid():
+        designation.full_clean()
     designation.save()
     audit(
         actor=actor,
@@ -192,9 +190,7 @@ def _create(
     if is_self:
         permissions_sync(actor, enterprise)
     else:
-        from enterprises.tasks import send_designation_link
-
-        enqueue(send_designation_link, designation.pk)
+        enqueue(task_names.SEND_DESIGNATION_LINK, designation.pk)
     return designation
 
 
@@ -261,12 +257,13 @@ def enterprise_register(
         permissions.registration_check(user=actor, enterprise=enterprise)
         numbers = [rae.national_number] + [p.national_number for p in co_raes]
         if len(set(numbers)) != len(numbers):
-            raise ValidationError(
+            raise Refusal(
                 _("The same person appears twice: each person is designated once."),
                 code="duplicate_person",
             )
         registration = Registration(enterprise=enterprise, registered_by=actor)
-        registration.full_clean()
+        with refusing_invalid():
+            registration.full_clean()
         registration.save()
         audit(
             actor=actor,
@@ -289,12 +286,12 @@ def rae_replace(
         submissions.claim(user=actor, key=submission_key)
         enterprise = _lock(enterprise)
         if not Registration.objects.filter(enterprise=enterprise).exists():
-            raise ValidationError(
+            raise Refusal(
                 _("This enterprise is not registered yet: register it first."),
                 code="not_registered",
             )
         if not permissions.is_legal_representative(actor, enterprise):
-            raise ValidationError(_("Only a legal representative can replace the RAE."))
+            raise Refusal(_("Only a legal representative can replace the RAE."))
         _cancel_pending_rae(actor=actor, enterprise=enterprise)
         return _create(actor=actor, enterprise=enterprise, kind=Kind.RAE, person=person)
 
@@ -317,13 +314,13 @@ def gl_designate(
     submission_key: str = "",
 ) -> Designation:
     if kind not in chain.quality_kinds():
-        raise ValidationError(_("Unknown designation kind."))
+        raise Refusal(_("Unknown designation kind."))
     with transaction.atomic():
         submissions.claim(user=actor, key=submission_key)
         enterprise = _lock(enterprise_quality.enterprise)
         enterprise_quality = EnterpriseQuality.objects.get(pk=enterprise_quality.pk)
         if not enterprise_quality.is_active:
-            raise ValidationError(
+            raise Refusal(
                 _("This quality is not active: activate it first."), code="quality_inactive"
             )
         return _create(
@@ -341,29 +338,28 @@ def designation_accept(*, actor, designation: Designation) -> Designation:
         enterprise = _lock(designation.enterprise)
         designation = Designation.objects.select_for_update().get(pk=designation.pk)
         if not designation.is_pending:
-            raise ValidationError(_("This designation is no longer waiting for acceptance."))
+            raise Refusal(_("This designation is no longer waiting for acceptance."))
         if designation.link_expired:
-            raise ValidationError(_("This link has expired."), code="expired")
+            raise Refusal(_("This link has expired."), code="expired")
         if (
             not actor.verified_national_number
             or actor.verified_national_number != designation.national_number
         ):
-            raise ValidationError(_("This designation is for another person."), code="wrong_person")
+            raise Refusal(_("This designation is for another person."), code="wrong_person")
         if designation.enterprise_quality_id and not designation.enterprise_quality.is_active:
-            raise ValidationError(_("This quality is no longer active."), code="quality_inactive")
+            raise Refusal(_("This quality is no longer active."), code="quality_inactive")
         if designation.kind == Kind.RAE:
             _replace_active_rae(actor=actor, enterprise=enterprise)
         designation.person = actor
         designation.status = Status.ACTIVE
         designation.accepted_at = timezone.now()
-        designation.full_clean()
+        with refusing_invalid():
+            designation.full_clean()
         try:
             with transaction.atomic():
                 designation.save()
         except IntegrityError:
-            raise ValidationError(
-                _("Somebody else changed this chain meanwhile: try again.")
-            ) from None
+            raise Refusal(_("Somebody else changed this chain meanwhile: try again.")) from None
         audit(
             actor=actor,
             action=Action.DESIGNATION_ACCEPTED,
@@ -401,7 +397,7 @@ def designation_revoke(*, actor, designation: Designation) -> Designation:
             .get(pk=designation.pk)
         )
         if not chain.RULES[designation.kind].revocable:
-            raise ValidationError(
+            raise Refusal(
                 _(
                     "The RAE cannot be revoked: the enterprise would be locked out. A legal "
                     "representative replaces the RAE instead."
@@ -423,7 +419,7 @@ def designation_revoke(*, actor, designation: Designation) -> Designation:
                 action=Action.DESIGNATION_REVOKED,
             )
         else:
-            raise ValidationError(_("This designation has already ended."), code="ended")
+            raise Refusal(_("This designation has already ended."), code="ended")
         return designation
 
 
@@ -432,7 +428,7 @@ def designation_cancel(*, actor, designation: Designation) -> Designation:
         _lock(designation.enterprise)
         designation = Designation.objects.select_for_update().get(pk=designation.pk)
         if not designation.is_pending:
-            raise ValidationError(_("Only a designation waiting for acceptance can be cancelled."))
+            raise Refusal(_("Only a designation waiting for acceptance can be cancelled."))
         _end(
             actor=actor,
             designation=designation,
@@ -448,7 +444,7 @@ def designation_resend(*, actor, designation: Designation) -> Designation:
         _lock(designation.enterprise)
         designation = Designation.objects.select_for_update().get(pk=designation.pk)
         if not designation.is_pending:
-            raise ValidationError(_("Only a designation waiting for acceptance can be resent."))
+            raise Refusal(_("Only a designation waiting for acceptance can be resent."))
         designation.sent_at = None
         designation.save(update_fields=["sent_at", "updated_at"])
         audit(
@@ -457,9 +453,7 @@ def designation_resend(*, actor, designation: Designation) -> Designation:
             enterprise=designation.enterprise,
             target=designation,
         )
-        from enterprises.tasks import send_designation_link
-
-        enqueue(send_designation_link, designation.pk)
+        enqueue(task_names.SEND_DESIGNATION_LINK, designation.pk)
         return designation
 
 
@@ -530,10 +524,10 @@ def quality_activate(
         submissions.claim(user=actor, key=submission_key)
         enterprise = _lock(enterprise)
         if not quality.is_available:
-            raise ValidationError(_("This quality cannot be activated."))
+            raise Refusal(_("This quality cannot be activated."))
         eq = EnterpriseQuality.objects.filter(enterprise=enterprise, quality=quality).first()
         if eq is not None and eq.is_active:
-            raise ValidationError(
+            raise Refusal(
                 _("The quality “%(name)s” is already active.") % {"name": quality.name},
                 code="already_active",
             )
@@ -541,7 +535,8 @@ def quality_activate(
             eq = EnterpriseQuality(enterprise=enterprise, quality=quality)
         eq.status = EnterpriseQuality.Status.ACTIVE
         eq.activated_by = actor
-        eq.full_clean()
+        with refusing_invalid():
+            eq.full_clean()
         eq.save()
         audit(
             actor=actor,
@@ -559,7 +554,7 @@ def quality_deactivate(*, actor, enterprise_quality: EnterpriseQuality) -> Enter
         enterprise = _lock(enterprise_quality.enterprise)
         eq = EnterpriseQuality.objects.select_for_update().get(pk=enterprise_quality.pk)
         if not eq.is_active:
-            raise ValidationError(_("This quality is not active."), code="inactive")
+            raise Refusal(_("This quality is not active."), code="inactive")
         eq.status = EnterpriseQuality.Status.INACTIVE
         eq.save(update_fields=["status", "updated_at"])
         audit(

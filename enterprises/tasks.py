@@ -6,7 +6,7 @@ import smtplib
 from celery import shared_task
 from django.urls import reverse
 
-from enterprises import services
+from enterprises import services, task_names
 from portal.mail import absolute_url, send_templated_mail
 
 logger = logging.getLogger(__name__)
@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     bind=True,
-    name="enterprises.send_designation_link",
+    name=task_names.SEND_DESIGNATION_LINK,
     max_retries=5,
     default_retry_delay=30,
 )
@@ -53,6 +53,6 @@ def send_designation_link(self, designation_id: int) -> bool:
     return True
 
 
-@shared_task(name="enterprises.expire_designation_links")
+@shared_task(name=task_names.EXPIRE_DESIGNATION_LINKS)
 def expire_designation_links() -> int:
     return services.designations_expire()

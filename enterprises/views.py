@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -39,10 +38,8 @@ from enterprises.selectors import (
 from enterprises.svg import chain_svg
 from portal import submissions
 from portal.permissions import Refused
-
-
-def _errors(error: ValidationError) -> list[str]:
-    return [str(m) for m in error.messages]
+from portal.refusals import Refusal, refusal_text, show_refusal
+from portal.tokens import hash_token
 
 
 def _detail(enterprise: Enterprise):
@@ -52,8 +49,8 @@ def _detail(enterprise: Enterprise):
 # --- Registration ------------------------------------------------------------------------------
 
 
-def _registration_refusal(exc: ValidationError) -> Refused:
-    reason = " ".join(_errors(exc))
+def _registration_refusal(exc: Refusal) -> Refused:
+    reason = refusal_text(exc)
     if exc.code == "already_registered":
         return Refused(
             reason=reason,
@@ -92,9 +89,9 @@ def register(request):
             try:
                 registration_check(user=request.user, enterprise=enterprise)
                 return redirect("enterprises:register_designate", number=enterprise.number)
-            except ValidationError as exc:
+            except Refusal as exc:
                 refusal = exc.code
-                form.add_error(None, exc)
+                show_refusal(request, exc, form=form)
     return render(
         request,
         "enterprises/register.html",
@@ -117,7 +114,7 @@ def register_designate(request, number: str):
         return submissions.already_sent(request, "enterprises:detail", number=enterprise.number)
     try:
         registration_check(user=request.user, enterprise=enterprise)
-    except ValidationError as exc:
+    except Refusal as exc:
         raise _registration_refusal(exc) from None
     form = DesignationForm(request.POST or None, actor=request.user, prefix=Designation.Kind.RAE)
     formset = CoRaeFormSet(
@@ -135,8 +132,8 @@ def register_designate(request, number: str):
             )
         except submissions.AlreadySubmitted:
             return submissions.already_sent(request, "enterprises:detail", number=enterprise.number)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except Refusal as exc:
+            show_refusal(request, exc, form=form)
         else:
             messages.success(request, _("The enterprise is registered."))
             return _detail(enterprise)
@@ -246,8 +243,8 @@ def _designate(request, enterprise, *, title, service, help_slug, allow_myself=T
             )
         except submissions.AlreadySubmitted:
             return submissions.already_sent(request, "enterprises:detail", number=enterprise.number)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except Refusal as exc:
+            show_refusal(request, exc, form=form)
         else:
             if designation.is_active:
                 messages.success(request, _("The designation is active."))
@@ -339,8 +336,8 @@ def revoke(request, number: str, pk: int):
     if request.method == "POST":
         try:
             services.designation_revoke(actor=request.user, designation=designation)
-        except ValidationError as exc:
-            error = " ".join(_errors(exc))
+        except Refusal as exc:
+            error = refusal_text(exc)
         else:
             messages.success(request, _("The designation has ended."))
             return _detail(enterprise)
@@ -364,8 +361,8 @@ def resend(request, number: str, pk: int):
     designation = designation_for_user(access, pk)
     try:
         services.designation_resend(actor=request.user, designation=designation)
-    except ValidationError as exc:
-        messages.error(request, " ".join(_errors(exc)))
+    except Refusal as exc:
+        show_refusal(request, exc)
     else:
         messages.success(request, _("A new link was sent; the previous one no longer works."))
     return _detail(enterprise)
@@ -378,8 +375,8 @@ def cancel(request, number: str, pk: int):
     designation = designation_for_user(access, pk)
     try:
         services.designation_cancel(actor=request.user, designation=designation)
-    except ValidationError as exc:
-        messages.error(request, " ".join(_errors(exc)))
+    except Refusal as exc:
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The designation was cancelled."))
     return _detail(enterprise)
@@ -405,8 +402,8 @@ def quality_activate(request, number: str):
             )
         except submissions.AlreadySubmitted:
             return submissions.already_sent(request, "enterprises:detail", number=enterprise.number)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except Refusal as exc:
+            show_refusal(request, exc, form=form)
         else:
             messages.success(request, _("The quality is active."))
             return _detail(enterprise)
@@ -426,8 +423,8 @@ def quality_deactivate(request, number: str, pk: int):
     if request.method == "POST":
         try:
             services.quality_deactivate(actor=request.user, enterprise_quality=eq)
-        except ValidationError as exc:
-            error = " ".join(_errors(exc))
+        except Refusal as exc:
+            error = refusal_text(exc)
         else:
             messages.success(request, _("The quality is deactivated."))
             return _detail(enterprise)
@@ -452,7 +449,7 @@ def quality_deactivate(request, number: str, pk: int):
 @require_http_methods(["GET", "POST"])
 def accept(request, token: str):
     designation = (
-        Designation.objects.filter(token_hash=services.hash_token(token))
+        Designation.objects.filter(token_hash=hash_token(token))
         .select_related("enterprise", "enterprise_quality__quality", "designated_by")
         .first()
         if token and len(token) <= 128
@@ -474,8 +471,8 @@ def accept(request, token: str):
     if problem is None and request.method == "POST":
         try:
             services.designation_accept(actor=request.user, designation=designation)
-        except ValidationError as exc:
-            messages.error(request, " ".join(_errors(exc)))
+        except Refusal as exc:
+            show_refusal(request, exc)
             problem, status = "failed", 409
         else:
             messages.success(request, _("You accepted the designation."))

@@ -1,10 +1,16 @@
 """Hand tasks to Celery without ever losing one.
 
-`enqueue(task, *ids)` records an OutboxMessage in the caller's transaction and publishes it
-once that transaction commits. If the broker is unreachable, the request still succeeds:
-the message stays pending and `portal.tasks.outbox_sweep` (Celery beat) publishes it when
-the broker is back. Tasks take ids only and are idempotent, so a duplicate publish (the
+`enqueue(task_name, *ids)` records an OutboxMessage in the caller's transaction and
+publishes it once that transaction commits. If the broker is unreachable, the request still
+succeeds: the message stays pending and `portal.tasks.outbox_sweep` (Celery beat) publishes
+it when the broker is back. Tasks take ids only and are idempotent, so a duplicate publish (the
 broker accepted, but marking the row failed) has no second effect.
+
+A task is named, never imported: services and delivery enqueue by the registered name
+declared in their app's `task_names.py`, while the tasks import the services they call, so
+no import runs back up from a service to its tasks. The name is checked against Celery's
+registry here (and at start by `portal.checks`), so a typo fails at once, in tests too,
+instead of a message no worker can run.
 """
 
 import logging
@@ -18,10 +24,25 @@ from portal.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task, *args, countdown: float | None = None) -> OutboxMessage:
-    """Record `task(*args)` for the broker; `countdown` seconds delays it (a retry's backoff)."""
+class UnknownTask(LookupError):
+    """`enqueue` was given a name no Celery task is registered under."""
+
+
+def registered(task_name: str) -> bool:
+    from portal.celery import app
+
+    return task_name in app.tasks
+
+
+def enqueue(task_name: str, *args, countdown: float | None = None) -> OutboxMessage:
+    """Record `task_name(*args)` for the broker; `countdown` seconds delays it (a retry's
+    backoff). `task_name` is a task's registered name (a `task_names` constant)."""
+    if not isinstance(task_name, str):
+        raise TypeError(f"enqueue takes a task's registered name, not {task_name!r}")
+    if not registered(task_name):
+        raise UnknownTask(f"No Celery task is registered as {task_name!r}")
     eta = timezone.now() + timedelta(seconds=countdown) if countdown else None
-    message = OutboxMessage.objects.create(task_name=task.name, args=list(args), eta=eta)
+    message = OutboxMessage.objects.create(task_name=task_name, args=list(args), eta=eta)
     transaction.on_commit(lambda: publish(message.pk))
     return message
 

@@ -42,7 +42,9 @@ from portal.audit import Action, audit_each
 from portal.celery import LEASE_SECONDS, app
 from portal.mail import absolute_url, templated_mail
 from portal.outbox import enqueue
-from roles.models import Invitation, Role, hash_token
+from portal.tokens import hash_token
+from roles import task_names
+from roles.models import Invitation, Role
 
 logger = logging.getLogger(__name__)
 
@@ -67,15 +69,13 @@ class Outcome:
 def enqueue_delivery(invitation_ids: list[int], *, countdown: float | None = None) -> None:
     """Queue delivery tasks for these queued invitations, in the caller's transaction, and
     the time after which the sweeper takes over if no task has moved them on by then."""
-    from roles.tasks import send_invitations
-
     resume_after = timezone.now() + timedelta(seconds=countdown or 0) + STALLED_AFTER
     for start in range(0, len(invitation_ids), CHUNK_SIZE):
         chunk = invitation_ids[start : start + CHUNK_SIZE]
         Invitation.objects.filter(pk__in=chunk, status=Invitation.Status.QUEUED).update(
             resume_after=resume_after
         )
-        enqueue(send_invitations, *chunk, countdown=countdown)
+        enqueue(task_names.SEND_INVITATIONS, *chunk, countdown=countdown)
 
 
 def deliver(invitation_ids: list[int], *, claim: str | None = None) -> Outcome:

@@ -9,8 +9,6 @@ Invariants kept by the database (named constraints `roles_<model>_<rule>`):
 - one pending access request per (link, person).
 """
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,10 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import format_national_number, validate_national_number
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class TimeStamped(models.Model):

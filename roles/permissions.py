@@ -13,7 +13,8 @@ from guardian.shortcuts import get_user_perms
 
 from enterprises.models import Enterprise, EnterpriseQuality
 from portal.permissions import Refused
-from roles.models import Invitation, hash_token
+from portal.tokens import hash_token
+from roles.models import Invitation
 
 MANAGE_ROLES = "enterprises.manage_roles"
 MANAGE_ROLES_CODENAME = MANAGE_ROLES.split(".")[1]

@@ -14,13 +14,13 @@ from portal.mail import absolute_url
 from portal.notices import RETRY
 from portal.notices import notice as _notice
 from portal.notices import with_retries as _with_retries
-from roles import delivery, selectors, services
+from roles import delivery, selectors, services, task_names
 from roles.models import AccessRequest, EmailChange, Invitation, RoleAttribution
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, name="roles.send_invitations")
+@shared_task(bind=True, name=task_names.SEND_INVITATIONS)
 def send_invitations(self, *invitation_ids: int) -> int:
     """Deliver a chunk of invitations (see roles/delivery.py); returns how many were sent.
 
@@ -32,7 +32,7 @@ def send_invitations(self, *invitation_ids: int) -> int:
     return len(outcome.sent)
 
 
-@shared_task(name="roles.resume_stalled_deliveries")
+@shared_task(name=task_names.RESUME_STALLED_DELIVERIES)
 def resume_stalled_deliveries() -> int:
     return delivery.resume_stalled()
 
@@ -49,7 +49,7 @@ def _language(attribution: RoleAttribution) -> str:
     return attribution.person.language if attribution.person else "fr"
 
 
-@shared_task(bind=True, name="roles.notify_attribution", **RETRY)
+@shared_task(bind=True, name=task_names.NOTIFY_ATTRIBUTION, **RETRY)
 def notify_attribution(self, attribution_id: int) -> None:
     _with_retries(self, lambda: _notify_attribution(self, attribution_id))
 
@@ -67,7 +67,7 @@ def _notify_attribution(task, attribution_id: int) -> None:
     )
 
 
-@shared_task(bind=True, name="roles.notify_attribution_ended", **RETRY)
+@shared_task(bind=True, name=task_names.NOTIFY_ATTRIBUTION_ENDED, **RETRY)
 def notify_attribution_ended(self, attribution_id: int) -> None:
     _with_retries(self, lambda: _notify_attribution_ended(self, attribution_id))
 
@@ -85,7 +85,7 @@ def _notify_attribution_ended(task, attribution_id: int) -> None:
     )
 
 
-@shared_task(bind=True, name="roles.notify_managers_deactivated", **RETRY)
+@shared_task(bind=True, name=task_names.NOTIFY_MANAGERS_DEACTIVATED, **RETRY)
 def notify_managers_deactivated(self, attribution_id: int) -> None:
     _with_retries(self, lambda: _notify_managers_deactivated(self, attribution_id))
 
@@ -107,7 +107,7 @@ def _notify_managers_deactivated(task, attribution_id: int) -> None:
         )
 
 
-@shared_task(bind=True, name="roles.notify_renewal_requested", **RETRY)
+@shared_task(bind=True, name=task_names.NOTIFY_RENEWAL_REQUESTED, **RETRY)
 def notify_renewal_requested(self, invitation_id: int, event_id: int | None = None) -> None:
     # event_id (the request's audit event) tells one request from the next in the notice
     # ledger: the invitee may ask again the next day.
@@ -132,7 +132,7 @@ def _notify_renewal_requested(task, invitation_id: int) -> None:
     )
 
 
-@shared_task(bind=True, name="roles.notify_access_request", **RETRY)
+@shared_task(bind=True, name=task_names.NOTIFY_ACCESS_REQUEST, **RETRY)
 def notify_access_request(self, request_id: int) -> None:
     _with_retries(self, lambda: _notify_access_request(self, request_id))
 
@@ -156,7 +156,7 @@ def _notify_access_request(task, request_id: int) -> None:
     )
 
 
-@shared_task(bind=True, name="roles.notify_access_decision", **RETRY)
+@shared_task(bind=True, name=task_names.NOTIFY_ACCESS_DECISION, **RETRY)
 def notify_access_decision(self, request_id: int) -> None:
     _with_retries(self, lambda: _notify_access_decision(self, request_id))
 
@@ -178,7 +178,7 @@ def _notify_access_decision(task, request_id: int) -> None:
     )
 
 
-@shared_task(bind=True, name="roles.send_email_change", **RETRY)
+@shared_task(bind=True, name=task_names.SEND_EMAIL_CHANGE, **RETRY)
 def send_email_change(self, change_id: int) -> None:
     _with_retries(self, lambda: _send_email_change(self, change_id))
 
@@ -209,7 +209,7 @@ def _send_email_change(task, change_id: int) -> None:
         )
 
 
-@shared_task(bind=True, name="roles.send_reminder", **RETRY)
+@shared_task(bind=True, name=task_names.SEND_REMINDER, **RETRY)
 def send_reminder(self, attribution_id: int) -> None:
     _with_retries(self, lambda: _send_reminder(self, attribution_id))
 
@@ -238,11 +238,11 @@ def _send_reminder(task, attribution_id: int) -> None:
         )
 
 
-@shared_task(name="roles.expire_due")
+@shared_task(name=task_names.EXPIRE_DUE)
 def expire_due() -> dict:
     return services.expire_due()
 
 
-@shared_task(name="roles.send_reminders")
+@shared_task(name=task_names.SEND_REMINDERS)
 def send_reminders() -> int:
     return services.send_reminders()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal import submissions
 from portal.permissions import Refused
+from portal.refusals import RateLimited, Refusal, refusal_text, show_refusal
 from roles import selectors, services
 from roles.forms import (
     AccessLinkForm,
@@ -45,7 +46,7 @@ def _rate_limited(request, exc):
     return render(
         request,
         "roles/rate_limited.html",
-        {"message": exc.message, "help_slug": GL_HELP},
+        {"message": refusal_text(exc), "help_slug": GL_HELP},
         status=429,
     )
 
@@ -194,8 +195,8 @@ def attribution_detail(request, eq_id: int, pk: int):
                     if action == "revoke"
                     else _("The attribution was ended."),
                 )
-            except services.RoleError as exc:
-                messages.error(request, exc.message)
+            except Refusal as exc:
+                show_refusal(request, exc)
         return redirect("roles:attribution", eq_id=eq.pk, pk=attribution.pk)
     return render(
         request,
@@ -231,10 +232,10 @@ def invite(request, eq_id: int):
             )
         except submissions.AlreadySubmitted:
             return submissions.already_sent(request, "roles:invitations", eq_id=eq.pk)
-        except services.RateLimited as exc:
+        except RateLimited as exc:
             return _rate_limited(request, exc)
-        except services.RoleError as exc:
-            form.add_error(None, exc.message)
+        except Refusal as exc:
+            show_refusal(request, exc, form=form)
         else:
             messages.success(
                 request,
@@ -271,10 +272,10 @@ def invitation_action(request, eq_id: int, pk: int):
             messages.success(request, _("The invitation was revoked."))
         else:
             messages.error(request, _("Unknown action."))
-    except services.RateLimited as exc:
+    except RateLimited as exc:
         return _rate_limited(request, exc)
-    except services.RoleError as exc:
-        messages.error(request, exc.message)
+    except Refusal as exc:
+        show_refusal(request, exc)
     return redirect("roles:invitations", eq_id=eq.pk)
 
 
@@ -300,8 +301,8 @@ def direct(request, eq_id: int):
             )
         except submissions.AlreadySubmitted:
             return submissions.already_sent(request, "roles:list", eq_id=eq.pk)
-        except services.RoleError as exc:
-            form.add_error(None, exc.message)
+        except Refusal as exc:
+            show_refusal(request, exc, form=form)
         else:
             messages.success(
                 request,
@@ -333,8 +334,8 @@ def links(request, eq_id: int):
             )
         except submissions.AlreadySubmitted:
             return submissions.already_sent(request, "roles:links", eq_id=eq.pk)
-        except services.RoleError as exc:
-            form.add_error(None, exc.message)
+        except Refusal as exc:
+            show_refusal(request, exc, form=form)
         else:
             messages.success(
                 request, _("The link “%(label)s” was created.") % {"label": link.label}
@@ -388,8 +389,8 @@ def request_decide(request, eq_id: int, pk: int):
                 actor=request.user, access_request=access_request, approve=decision == "approve"
             )
             messages.success(request, _("The request was answered."))
-        except services.RoleError as exc:
-            messages.error(request, exc.message)
+        except Refusal as exc:
+            show_refusal(request, exc)
     return redirect("roles:links", eq_id=eq.pk)
 
 
@@ -413,8 +414,8 @@ def bulk_upload(request, eq_id: int):
                     request, "roles:bulk_preview", eq_id=eq.pk, pk=exc.result["batch"]
                 )
             return submissions.already_sent(request, "roles:bulk_upload", eq_id=eq.pk)
-        except services.RoleError as exc:
-            form.add_error("file", exc.message)
+        except Refusal as exc:
+            show_refusal(request, exc, form=form, field="file")
         else:
             return redirect("roles:bulk_preview", eq_id=eq.pk, pk=batch.pk)
     return render(
@@ -472,10 +473,10 @@ def bulk_preview(request, eq_id: int, pk: int):
             return submissions.already_sent(
                 request, "roles:bulk_progress", eq_id=eq.pk, pk=batch.pk
             )
-        except services.RateLimited as exc:
+        except RateLimited as exc:
             return _rate_limited(request, exc)
-        except services.RoleError as exc:
-            messages.error(request, exc.message)
+        except Refusal as exc:
+            show_refusal(request, exc)
             return redirect("roles:bulk_preview", eq_id=eq.pk, pk=batch.pk)
         return redirect("roles:bulk_progress", eq_id=eq.pk, pk=batch.pk)
     page = Paginator(batch.rows, 200).get_page(request.GET.get("page"))
@@ -534,8 +535,8 @@ def invitation(request, token: str):
                 messages.success(request, _("You declined the invitation."))
                 return redirect("roles:profile")
             messages.error(request, _("Unknown action."))
-        except services.RoleError as exc:
-            context["error"] = exc.message
+        except Refusal as exc:
+            context["error"] = refusal_text(exc)
             return render(request, "roles/invitation.html", context, status=403)
     elif request.method == "POST":
         context["error"] = _("This invitation can no longer be answered.")
@@ -556,8 +557,8 @@ def invitation_renew(request, token: str):
     try:
         services.invitation_request_new_link(actor=request.user, invitation=inv)
         messages.success(request, _("The manager was asked to send you a new link."))
-    except services.RoleError as exc:
-        messages.error(request, exc.message)
+    except Refusal as exc:
+        show_refusal(request, exc)
     return redirect("roles:invitation", token=token)
 
 
@@ -579,8 +580,8 @@ def link_follow(request, slug: str):
     if request.method == "POST":
         try:
             result = services.link_use(actor=request.user, link=link)
-        except services.RoleError as exc:
-            context["error"] = exc.message
+        except Refusal as exc:
+            context["error"] = refusal_text(exc)
             return render(request, "roles/link_follow.html", context, status=409)
         if isinstance(result, AccessRequest):
             messages.success(request, _("Your request was sent to the manager for approval."))
@@ -621,8 +622,8 @@ def profile_deactivate(request, pk: int):
         try:
             services.attribution_deactivate(actor=request.user, attribution=attribution)
             messages.success(request, _("The role was deactivated."))
-        except services.RoleError as exc:
-            messages.error(request, exc.message)
+        except Refusal as exc:
+            show_refusal(request, exc)
         return redirect("roles:profile")
     return render(
         request,
@@ -644,8 +645,8 @@ def profile_email(request):
                 attributions=list(form.cleaned_data["attributions"]),
                 new_email=form.cleaned_data["new_email"],
             )
-        except services.RoleError as exc:
-            form.add_error(None, exc.message)
+        except Refusal as exc:
+            show_refusal(request, exc, form=form)
         else:
             messages.success(
                 request,
@@ -665,11 +666,11 @@ def profile_email(request):
 def profile_email_verify(request, token: str):
     try:
         services.email_change_verify(actor=request.user, token=token)
-    except services.RoleError as exc:
+    except Refusal as exc:
         return render(
             request,
             "roles/profile_email_invalid.html",
-            {"message": exc.message, "help_slug": "user-change-email"},
+            {"message": refusal_text(exc), "help_slug": "user-change-email"},
             status=400,
         )
     messages.success(request, _("The e-mail address of your attributions was changed."))

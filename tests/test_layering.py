@@ -1,4 +1,5 @@
-"""Layering: services change state, selectors read, permissions load and check.
+"""Layering: services change state, selectors read, permissions load and check; tasks call
+services, never the other way round.
 
 A read left in a services module invites callers to treat `services` as the place to ask
 questions too, and hides which functions change the database. These tests read the source
@@ -12,7 +13,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = sorted(ROOT.glob("*/services.py"))
+# Every services module: `<app>/services.py`, or each module of an `<app>/services/` package.
+SERVICES = sorted([*ROOT.glob("*/services.py"), *ROOT.glob("*/services/*.py")])
+# Modules a task calls, which therefore must not import a tasks module back.
+CALLED_BY_TASKS = sorted([*SERVICES, *ROOT.glob("*/delivery.py"), *ROOT.glob("*/delivery/*.py")])
+
+
+def _app(path: Path) -> str:
+    return path.relative_to(ROOT).parts[0]
+
+
+def _where(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
 
 # Each read that once sat in a services module, and where it lives now.
 MOVED_READS = {
@@ -58,9 +71,10 @@ WRITE_CALLS = {
 
 # Functions of services modules that write nothing, each with why it stays.
 PURE_ALLOWED = {
-    # Hashing, not reading; shared by the designation services (moves to `portal/` with
-    # the other shared pieces).
-    ("enterprises", "hash_token"),
+    # Reading the uploaded file, not the database: the CSV half of `batch_parse`, apart so
+    # that the file's rules (encoding, columns, each row's checks) read as one module.
+    ("roles", "csv_lines"),
+    ("roles", "csv_rows"),
     # The signing half of `email_change_verify`: the salt and the token format live in one
     # module.
     ("roles", "email_change_token"),
@@ -188,9 +202,9 @@ def test_the_views_take_the_moved_reads_from_selectors_or_permissions():
     }
 
 
-@pytest.mark.parametrize("path", SERVICES, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("path", SERVICES, ids=_where)
 def test_every_public_services_function_changes_state(path):
-    read_only = {(path.parent.name, name) for name in _read_only_functions(path)}
+    read_only = {(_app(path), name) for name in _read_only_functions(path)}
     assert read_only - PURE_ALLOWED == set(), "a read in services: move it to selectors"
 
 
@@ -204,3 +218,102 @@ def test_the_write_heuristic_sees_a_read_and_a_write(tmp_path):
     path = tmp_path / "services.py"
     path.write_text(source)
     assert _read_only_functions(path) == ["thing_for"]
+
+
+# --- No import cycles: tasks import services and delivery, never the other way round ------
+
+
+def _imports_of_tasks(path: Path) -> list[str]:
+    """Every import of a `tasks` module in `path`, at module level or inside a function
+    (a lazy import is still a cycle: it only moves the failure to run time)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            names = [module] + [f"{module}.{alias.name}".lstrip(".") for alias in node.names]
+        elif (
+            isinstance(node, ast.Call)
+            and _called_name(node) in {"import_module", "__import__"}
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            names = [node.args[0].value]
+        if any(name == "tasks" or name.endswith(".tasks") for name in names):
+            found.append(
+                f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}:{node.lineno}"
+            )
+    return found
+
+
+@pytest.mark.parametrize("path", CALLED_BY_TASKS, ids=_where)
+def test_no_services_or_delivery_module_imports_a_tasks_module(path):
+    # Services enqueue by name (`portal.outbox.enqueue(task_names.X, ...)`): the tasks
+    # import what they call, and nothing imports back up.
+    assert _imports_of_tasks(path) == []
+
+
+def test_the_tasks_import_check_sees_every_form_of_import(tmp_path):
+    path = tmp_path / "services.py"
+    path.write_text(
+        "from roles import tasks\n"
+        "def a():\n    from enterprises.tasks import send_designation_link\n"
+        "def b():\n    import accounts.tasks\n"
+        "def c():\n    from . import tasks\n"
+        "def d():\n    importlib.import_module('roles.tasks')\n"
+        "from roles import task_names, delivery\n"  # not a tasks module
+    )
+    assert [where.rsplit(":", 1)[1] for where in _imports_of_tasks(path)] == [
+        "1",
+        "3",
+        "5",
+        "7",
+        "9",
+    ]
+
+
+def _enqueued_names() -> list[tuple[str, str]]:
+    """(where, task name) of every `enqueue(...)` call outside the tests: its first argument
+    must be a `task_names` constant (or a literal), so that it can be checked here."""
+    found = []
+    for path in _project_modules():
+        if "tests" in path.relative_to(ROOT).parts:
+            continue
+        tree = ast.parse(path.read_text(), filename=str(path))
+        task_names_module = {
+            alias.asname or alias.name: f"{node.module}.{alias.name}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            for alias in node.names
+            if alias.name == "task_names"
+        }
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and _called_name(node) == "enqueue"):
+                continue
+            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found.append((where, first.value))
+            elif (
+                isinstance(first, ast.Attribute)
+                and isinstance(first.value, ast.Name)
+                and first.value.id in task_names_module
+            ):
+                module = importlib.import_module(task_names_module[first.value.id])
+                found.append((where, getattr(module, first.attr, f"<no {first.attr}>")))
+            else:
+                found.append((where, f"<not a task name: {ast.unparse(first) if first else ''}>"))
+    return found
+
+
+def test_every_enqueued_task_name_is_a_registered_task():
+    from portal.celery import app
+
+    enqueued = _enqueued_names()
+    assert len(enqueued) >= 10  # the scan sees the services' calls (not vacuously true)
+    unknown = [(where, name) for where, name in enqueued if name not in app.tasks]
+    assert unknown == []

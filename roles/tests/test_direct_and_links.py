@@ -8,6 +8,7 @@ from accounts.models import NationalNumberSource
 from accounts.services import national_number_verify
 from accounts.tests.factories import UserFactory, national_number_for
 from portal.models import AuditEvent
+from portal.refusals import Refusal
 from roles import services
 from roles.models import AccessLink, AccessRequest, RoleAttribution
 
@@ -120,7 +121,7 @@ def test_the_same_role_twice_is_refused(client, gl, eq, dimona, person):
         last_name="P",
         email=person.email,
     )
-    with pytest.raises(services.RoleError):
+    with pytest.raises(Refusal):
         services.attribution_grant_direct(
             actor=gl,
             enterprise_quality=eq,

@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from portal.models import AuditEvent
+from portal.refusals import Refusal
+from portal.tokens import hash_token
 from roles import services
-from roles.models import Invitation, RoleAttribution, hash_token
+from roles.models import Invitation, RoleAttribution
 
 from .helpers import invite, token_from
 
@@ -228,7 +230,7 @@ def test_concurrent_double_acceptance_gives_one_attribution(
         try:
             services.invitation_accept(actor=person, invitation=invitation)
             results.append("ok")
-        except services.RoleError:
+        except Refusal:
             results.append("refused")
     assert sorted(results) == ["ok", "refused"]
     assert RoleAttribution.objects.count() == 1
@@ -254,7 +256,7 @@ def test_parallel_double_acceptance_gives_one_attribution(gl, eq, dimona, person
         try:
             services.invitation_accept(actor=person, invitation=invitation)
             outcomes.append("ok")
-        except services.RoleError:
+        except Refusal:
             outcomes.append("refused")
         finally:
             close_old_connections()

@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.models import SubmissionKey
-from roles import services
 from roles.models import Invitation
+from roles.services import invitations
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 pytestmark = [
@@ -22,7 +22,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-real_check = services._check_not_invited
+real_check = invitations._check_not_invited
 
 
 def slow_check(*args, **kwargs):
@@ -48,7 +48,7 @@ def post_together(gl, url, *payloads) -> list:
             connections.close_all()
 
     threads = [threading.Thread(target=worker, args=(i, p)) for i, p in enumerate(payloads)]
-    with mock.patch("roles.services._check_not_invited", slow_check):
+    with mock.patch("roles.services.invitations._check_not_invited", slow_check):
         for thread in threads:
             thread.start()
         for thread in threads:

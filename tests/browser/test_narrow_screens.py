@@ -16,12 +16,13 @@ def overflow(page) -> int:
 
 def test_the_main_pages_fit_a_phone(page):
     from roles import services
+    from roles.models import Role
 
     chain = enterprise_chain(co_rae=True, co_gl=True)
     [attribution] = services.attribution_grant_direct(
         actor=chain.gl,
         enterprise_quality=chain.eq,
-        roles=list(services.Role.objects.for_quality(chain.eq.quality_id)[:1]),
+        roles=list(Role.objects.for_quality(chain.eq.quality_id)[:1]),
         national_number=chain.co_rae.national_number,
         first_name=chain.co_rae.first_name,
         last_name=chain.co_rae.last_name,

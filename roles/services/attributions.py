@@ -1,0 +1,191 @@
+"""A manager gives a role directly, or ends it; attributions made for a national number
+attach to its account once that number is verified.
+
+`_create_attribution` is the one place an attribution is created, whichever way the role
+was given (direct, invitation, link).
+"""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import normalize_national_number
+from portal import submissions
+from portal.audit import Action, audit
+from portal.outbox import enqueue
+from portal.refusals import Refusal, refusing_invalid
+from roles import task_names
+from roles.models import Role, RoleAttribution, Source
+from roles.services.common import _check_end_date, _check_roles_in_scope
+
+
+def _person_for_national_number(national_number: str):
+    from accounts.selectors import account_with_verified_number
+
+    if not national_number:
+        return None
+    # Only a verified number names a person: a declared one may be anybody's.
+    person = account_with_verified_number(national_number)
+    return person if person is not None and person.is_active else None
+
+
+def _already_active(*, enterprise, role, person=None, national_number="") -> bool:
+    qs = RoleAttribution.objects.active().filter(enterprise=enterprise, role=role)
+    if person is not None:
+        return qs.filter(person=person).exists() or (
+            bool(national_number) and qs.filter(national_number=national_number).exists()
+        )
+    return qs.filter(national_number=national_number).exists()
+
+
+def _create_attribution(
+    *,
+    actor,
+    enterprise_quality,
+    role,
+    person,
+    national_number: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    valid_until: date | None,
+    source: str,
+    invitation=None,
+    link=None,
+    valid_from: date | None = None,
+) -> RoleAttribution | None:
+    """One attribution, or None when the same role is already active for that person."""
+    enterprise = enterprise_quality.enterprise
+    if _already_active(
+        enterprise=enterprise, role=role, person=person, national_number=national_number
+    ):
+        return None
+    attribution = RoleAttribution(
+        enterprise=enterprise,
+        enterprise_quality=enterprise_quality,
+        role=role,
+        person=person,
+        national_number=national_number or "",
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        valid_from=valid_from or timezone.localdate(),
+        valid_until=valid_until,
+        source=source,
+        granted_by=actor,
+        invitation=invitation,
+        link=link,
+    )
+    with refusing_invalid():
+        attribution.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            attribution.save()
+    except IntegrityError:  # a concurrent grant of the same role won the race
+        return None
+    audit(
+        actor=actor,
+        action=Action.ROLE_ATTRIBUTED,
+        enterprise=enterprise,
+        target=attribution,
+        details={"role": role.code, "source": source},
+    )
+    return attribution
+
+
+def attribution_grant_direct(
+    *,
+    actor,
+    enterprise_quality,
+    roles: list[Role],
+    national_number: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    valid_until: date | None = None,
+    valid_from: date | None = None,
+    submission_key: str = "",
+) -> list[RoleAttribution]:
+    """Direct attribution by national number; the person is notified by e-mail.
+
+    A future start date makes the attribution active but not yet current (no access
+    before that day: `RoleAttribution.objects.current()`)."""
+    _check_roles_in_scope(enterprise_quality, roles)
+    with refusing_invalid():
+        national_number = normalize_national_number(national_number)
+    _check_end_date(valid_until)
+    _check_end_date(valid_from)
+    if valid_from and valid_until and valid_until < valid_from:
+        raise Refusal(_("The end date must follow the start date."))
+    with transaction.atomic():
+        claim = submissions.claim(user=actor, key=submission_key)
+        person = _person_for_national_number(national_number)
+        created = []
+        for role in roles:
+            attribution = _create_attribution(
+                actor=actor,
+                enterprise_quality=enterprise_quality,
+                role=role,
+                person=person,
+                national_number=national_number,
+                first_name=first_name,
+                last_name=last_name,
+                email=email,
+                valid_until=valid_until,
+                valid_from=valid_from,
+                source=Source.DIRECT,
+            )
+            if attribution is not None:
+                created.append(attribution)
+        if not created:
+            raise Refusal(_("This person already holds every one of these roles."))
+        for attribution in created:
+            enqueue(task_names.NOTIFY_ATTRIBUTION, attribution.pk)
+        claim.record(attributions=[a.pk for a in created])
+    return created
+
+
+def attribution_end(*, actor, attribution: RoleAttribution, revoke: bool = False) -> None:
+    """A manager ends (normal end) or revokes (withdrawn for cause) an attribution."""
+    status = RoleAttribution.Status.REVOKED if revoke else RoleAttribution.Status.ENDED
+    with transaction.atomic():
+        changed = RoleAttribution.objects.filter(
+            pk=attribution.pk, status=RoleAttribution.Status.ACTIVE
+        ).update(status=status, ended_at=timezone.now(), ended_by=actor, updated_at=timezone.now())
+        if not changed:
+            raise Refusal(_("This attribution is no longer active."))
+        attribution.refresh_from_db()
+        audit(
+            actor=actor,
+            action=Action.ROLE_REVOKED if revoke else Action.ROLE_ENDED,
+            enterprise=attribution.enterprise,
+            target=attribution,
+        )
+        enqueue(task_names.NOTIFY_ATTRIBUTION_ENDED, attribution.pk)
+
+
+def attributions_attach(*, person) -> int:
+    """Attach attributions given by national number before this person had an account.
+
+    Only to a verified number (see `User.verified_national_number`).
+    """
+    if not person.verified_national_number:
+        return 0
+    with transaction.atomic():
+        pending = list(
+            RoleAttribution.objects.filter(
+                person__isnull=True, national_number=person.verified_national_number
+            ).select_related("enterprise")
+        )
+        for attribution in pending:
+            attribution.person = person
+            attribution.save(update_fields=["person", "updated_at"])
+            audit(
+                actor=person,
+                action=Action.ROLE_ATTACHED,
+                enterprise=attribution.enterprise,
+                target=attribution,
+            )
+    return len(pending)

@@ -1,0 +1,111 @@
+"""Bulk invitations: a CSV becomes a draft batch the manager previews (every row with its
+errors, nothing sent), then confirms; the valid rows' invitations are created in bulk and
+handed to the delivery by chunk.
+
+Reading and checking the file is `roles.services.bulk_csv`'s job.
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal import submissions
+from portal.audit import Action, audit
+from portal.refusals import Refusal
+from portal.text import max_length, printable
+from roles import delivery
+from roles.models import Invitation, InvitationBatch, Role
+from roles.services import bulk_csv
+from roles.services.rate_limits import _check_and_count_invitations
+
+
+def batch_parse(
+    *, actor, enterprise_quality, uploaded, message: str = "", submission_key: str = ""
+) -> InvitationBatch:
+    """Parse a CSV into a draft batch: every row with its errors, nothing sent yet."""
+    lines, first_line = bulk_csv.csv_lines(uploaded.read())
+    roles_by_code = {r.code: r.pk for r in Role.objects.for_quality(enterprise_quality.quality_id)}
+    rows = bulk_csv.csv_rows(
+        lines, first_line=first_line, roles_by_code=roles_by_code, today=timezone.localdate()
+    )
+    error_rows = sum(1 for r in rows if r["errors"])
+    with transaction.atomic():
+        claim = submissions.claim(user=actor, key=submission_key)
+        batch = InvitationBatch.objects.create(
+            enterprise_quality=enterprise_quality,
+            created_by=actor,
+            filename=printable(getattr(uploaded, "name", "") or "")[
+                : max_length(InvitationBatch, "filename")
+            ],
+            rows=rows,
+            total_rows=len(rows),
+            valid_rows=len(rows) - error_rows,
+            error_rows=error_rows,
+            message=message,
+        )
+        audit(
+            actor=actor,
+            action=Action.INVITATION_BATCH_UPLOADED,
+            enterprise=enterprise_quality.enterprise,
+            target=batch,
+            details={"rows": len(rows), "errors": error_rows},
+        )
+        claim.record(batch=batch.pk)
+    return batch
+
+
+def batch_confirm(*, actor, batch: InvitationBatch, submission_key: str = "") -> int:
+    """Create the valid rows' invitations in bulk; one outbox message per chunk."""
+    valid = [r for r in batch.rows if not r["errors"]]
+    if not valid:
+        raise Refusal(_("No valid row to send."))
+    eq = batch.enterprise_quality
+    with transaction.atomic():
+        submissions.claim(user=actor, key=submission_key)
+        _check_and_count_invitations(actor=actor, enterprise=eq.enterprise, count=len(valid))
+        claimed = InvitationBatch.objects.filter(
+            pk=batch.pk, status=InvitationBatch.Status.DRAFT
+        ).update(status=InvitationBatch.Status.CONFIRMED, confirmed_at=timezone.now())
+        if not claimed:
+            raise Refusal(_("This batch was already sent."))
+        invitations = Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    enterprise=eq.enterprise,
+                    enterprise_quality=eq,
+                    invited_by=actor,
+                    first_name=r["first_name"],
+                    last_name=r["last_name"],
+                    email=r["email"],
+                    national_number=r["national_number"],
+                    language=actor.language or "fr",
+                    message=batch.message,
+                    valid_until=date.fromisoformat(r["valid_until"]) if r["valid_until"] else None,
+                    batch=batch,
+                )
+                for r in valid
+            ],
+            batch_size=1000,
+        )
+        if invitations and invitations[0].pk is None:  # backends without RETURNING
+            invitations = list(Invitation.objects.filter(batch=batch).order_by("pk"))
+        through = Invitation.roles.through
+        through.objects.bulk_create(
+            [
+                through(invitation_id=inv.pk, role_id=role_id)
+                for inv, r in zip(invitations, valid, strict=True)
+                for role_id in r["role_ids"]
+            ],
+            batch_size=2000,
+        )
+        audit(
+            actor=actor,
+            action=Action.INVITATION_BATCH_CONFIRMED,
+            enterprise=eq.enterprise,
+            target=batch,
+            details={"invitations": len(invitations)},
+        )
+        delivery.enqueue_delivery([inv.pk for inv in invitations])
+    return len(invitations)
