@@ -307,6 +307,9 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("--only", default="", help="only the mutants whose id contains this")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds per mutant")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the run of the unmutated code"
+    )
     options = parser.parse_args()
 
     mutants = [m for path in TARGETS for m in mutants_of(path) if options.only in m.ident]
@@ -321,6 +324,12 @@ def main() -> int:
     originals = {path: (ROOT / path).read_text() for path in TARGETS}
     killed, survived, equivalent = [], [], []
     started = time.monotonic()
+    if not options.no_baseline:
+        # Every mutant would count as killed if the tests failed without any mutation.
+        failed, seconds = run_tests(options.timeout)
+        print(f"baseline: {'FAILED' if failed else 'green'} in {seconds:.1f}s", flush=True)
+        if failed:
+            return 2
     try:
         for number, mutant in enumerate(mutants, 1):
             if mutant.ident in EQUIVALENT:
