@@ -51,7 +51,9 @@ TESTS = [
     "roles/tests/test_permission_matrix.py",
     "roles/tests/test_permissions.py",
     "enterprises/tests/test_permission_matrix.py",
-    # The invitee's loader (`invitation_for_token`, `invitation_not_for`).
+    # The bearer-token loaders: designations (`designation_for_token`), invitations
+    # (`invitation_for_token`, `invitation_not_for`).
+    "enterprises/tests/test_designation_link.py",
     "roles/tests/test_invitations.py",
 ]
 

@@ -90,13 +90,30 @@ MATRIX = {
         "lr": 403, "rae": 302, "co_rae": 403, "gl": 403, "co_gl": 403, "user": 404,
         "agent": 404, "anonymous": LOGIN, **OTHERS, "pending": 404,
     },
+    # Ending a co-local manager: who sits above it (the GL of its quality, the RAE, a co-RAE).
+    "revoke_co_gl": {
+        "lr": 403, "rae": 302, "co_rae": 302, "gl": 302, "co_gl": 403, "user": 404,
+        "agent": 404, "anonymous": LOGIN, **OTHERS, "pending": 404,
+    },
+    # Registering an enterprise already registered: refused to everyone, its LR included.
+    "register_again": {
+        **dict.fromkeys(PROFILES, 403), "anonymous": LOGIN,
+    },
+    # An unknown designation of this enterprise, an unknown enterprise: 404.
+    "revoke_unknown": {
+        "lr": 404, "rae": 404, "co_rae": 404, "gl": 404, "co_gl": 404, "user": 404,
+        "agent": 404, "anonymous": LOGIN, **OTHERS, "pending": 404,
+    },
+    "unknown_enterprise_page": {
+        **dict.fromkeys(PROFILES, 404), "anonymous": LOGIN,
+    },
     # An unknown quality of this enterprise: 404 before any question of permission.
     "designate_gl_unknown_quality": {
         "lr": 404, "rae": 404, "co_rae": 404, "gl": 404, "co_gl": 404, "user": 404,
         "agent": 404, "anonymous": LOGIN, **OTHERS, "pending": 404,
     },
 }  # fmt: skip
-READ_ONLY = {"view_chain", "enterprise_page"}
+READ_ONLY = {"view_chain", "enterprise_page", "unknown_enterprise_page"}
 
 RULES = chain_table.RULES
 Kind = chain_table.Kind
@@ -112,6 +129,8 @@ REFUSED_PERMISSION = {
     "designate_co_gl": RULES[Kind.CO_GL].designated_by,
     "revoke_gl": RULES[Kind.GL].ended_by,
     "revoke_co_rae": RULES[Kind.CO_RAE].ended_by,
+    "revoke_co_gl": RULES[Kind.CO_GL].ended_by,
+    "register_again": chain_table.LEGAL_REPRESENTATIVE,
     "view_chain": "view_chain",
 }
 
@@ -163,6 +182,17 @@ def request_for(action: str, chain, unregistered) -> tuple[str, str, dict]:
     if action == "revoke_co_rae":
         co_rae = Designation.objects.get(person=chain.co_rae, kind=Kind.CO_RAE)
         return "post", reverse("enterprises:revoke", args=[number, co_rae.pk]), {}
+    if action == "revoke_co_gl":
+        co_gl = Designation.objects.get(person=chain.co_gl, kind=Kind.CO_GL)
+        return "post", reverse("enterprises:revoke", args=[number, co_gl.pk]), {}
+    if action == "register_again":
+        url = reverse("enterprises:register_designate", kwargs={"number": number})
+        return "post", url, request_for("register", chain, unregistered)[2]
+    if action == "revoke_unknown":
+        unknown = Designation.objects.order_by("-pk").first().pk + 1000
+        return "post", reverse("enterprises:revoke", args=[number, unknown]), {}
+    if action == "unknown_enterprise_page":
+        return "get", reverse("enterprises:detail", args=[unregistered_number()]), {}
     if action == "designate_gl_unknown_quality":
         unknown = EnterpriseQuality.objects.order_by("-pk").first().pk + 1000
         url = reverse("enterprises:designate_gl", args=[number, unknown])
@@ -196,11 +226,25 @@ def _pending_gl(chain):
     return pending
 
 
-def expected_refusal(action: str, user) -> chain_table.Refusal | None:
-    """What the refusal page must say, from the chain table; None where the refusal is not
-    the chain's (an unverified number at registration, the contact centre's own)."""
-    if action == "register" and not user.verified_national_number:
-        return None
+def unregistered_number() -> str:
+    """A valid enterprise number no enterprise of the test has."""
+    from enterprises.tests.factories import enterprise_number_for
+
+    return enterprise_number_for(8_999_999)
+
+
+# The registration's refusals that are not the chain's: the wizard answer each shows.
+REGISTRATION_SLUGS = {"unverified": "lr-register", "already_registered": "lr-designate-rae"}
+
+
+def expected_refusal(action: str, user, chain) -> chain_table.Refusal | str | None:
+    """What the refusal page must say: the chain table's refusal, or only the wizard slug
+    where the refusal is the registration's own; None for the contact centre's."""
+    if action in ("register", "register_again"):
+        if not user.verified_national_number:
+            return REGISTRATION_SLUGS["unverified"]
+        if action == "register_again" and user == chain.lr:
+            return REGISTRATION_SLUGS["already_registered"]
     perm = REFUSED_PERMISSION.get(action)
     return chain_table.REFUSALS[perm] if perm else None
 
@@ -254,8 +298,10 @@ def test_permission_matrix(world, action, profile, expected):
         # The explained refusal: who can, and the wizard answer.
         assert b"Who can do it" in response.content or b"Qui peut" in response.content
         assert b"/wizard/" in response.content
-        refusal = expected_refusal(action, user)
-        if refusal is not None:
+        refusal = expected_refusal(action, user, chain)
+        if isinstance(refusal, str):
+            assert response.context["refusal"].help_slug == refusal
+        elif refusal is not None:
             assert_refusal_shown(response, refusal)
 
 
@@ -380,3 +426,15 @@ def test_a_pending_designation_opens_nothing_until_it_is_accepted(world):
     assert response.status_code == 200
     managed = [entry["enterprise_quality"].pk for entry in response.context["managed"]]
     assert managed == [chain.employer.pk]
+
+
+def test_an_inactive_enterprise_cannot_be_registered(world):
+    chain, unregistered, _users = world
+    unregistered.status = unregistered.Status.STOPPED
+    unregistered.save()
+    _method, url, data = request_for("register", chain, unregistered)
+    before = counts()
+    response = signed_in(chain.lr).post(url, data)
+    assert response.status_code == 403
+    assert_refusal_shown(response, chain_table.REFUSALS[chain_table.LEGAL_REPRESENTATIVE])
+    assert counts() == before
