@@ -50,11 +50,15 @@ ROLE_MANAGEMENT_REASONS = {
 }
 
 
+# The reason of a refusal that gives none of its own.
+NOT_ALLOWED = _("Your designations in this enterprise do not allow this action.")
+
+
 def refuse(perm: str, reason=None) -> Refused:
     """The explained 403 for a permission of the chain table (who can, the wizard answer)."""
     refusal = chain.REFUSALS[perm]
     return Refused(
-        reason=reason or _("Your designations in this enterprise do not allow this action."),
+        reason=reason or NOT_ALLOWED,
         who_can=refusal.who_can,
         help_slug=refusal.help_slug,
     )

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from accounts.tests.factories import UserFactory, national_number_for
 from enterprises import chain as chain_table
 from enterprises import services
+from enterprises.access import NOT_ALLOWED
 from enterprises.models import Designation, EnterpriseQuality, Quality, Registration
 from enterprises.tests.conftest import build_chain, person, signed_in
 from enterprises.tests.factories import EnterpriseFactory, MandateFactory
@@ -303,6 +304,9 @@ def test_permission_matrix(world, action, profile, expected):
             assert response.context["refusal"].help_slug == refusal
         elif refusal is not None:
             assert_refusal_shown(response, refusal)
+        if not action.startswith("register") and refusal is not None:
+            # The registration's refusals give their own reason; the others the common one.
+            assert str(response.context["refusal"].reason) == str(NOT_ALLOWED)
 
 
 # --- Which legal representative may end a co-RAE designated at registration -------------------
