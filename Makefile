@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings
 
-.PHONY: run test serve lint format venv install install-dev migrate demo messages compilemessages check-deploy clean
+.PHONY: run test serve lint format venv install install-dev migrate demo messages compilemessages check-deploy clean mutate
 
 $(VENV)/.created:
 	@PYTHON=$$(scripts/find-python) && echo "Using $$PYTHON" && $$PYTHON -m venv $(VENV)
@@ -56,6 +56,12 @@ serve: install compilemessages
 	$(VENV)/bin/celery -A portal beat --loglevel=INFO & \
 	$(VENV)/bin/gunicorn portal.wsgi --workers=$${WEB_CONCURRENCY:-2} --bind=127.0.0.1:$(PORT) --access-logfile=- & \
 	wait
+
+## make mutate — mutation testing of the access rules (slow; not part of CI): each mutant of
+## the chain table, the access model and the loaders must fail the matrices. MUTATE_ARGS:
+## --list, --only SUBSTRING, --timeout SECONDS.
+mutate: install-dev
+	DJANGO_SETTINGS_MODULE=portal.settings_test $(PY) scripts/mutate.py $(MUTATE_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

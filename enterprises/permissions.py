@@ -10,14 +10,18 @@ Object permissions are read from guardian's direct tables (`get_user_perms`), ne
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from guardian.shortcuts import get_user_perms
 
 from enterprises import chain
-from enterprises.models import Designation, Enterprise, EnterpriseQuality, Mandate, Registration
+from enterprises.access import Access, refuse
+from enterprises.models import Designation, Enterprise, EnterpriseQuality, Registration
 from enterprises.numbers import normalize_enterprise_number
+from enterprises.selectors import enterprise_with_number
 from portal.groups import CONTACT_CENTRE, in_group
 from portal.permissions import Refused
 from portal.refusals import Refusal
+from portal.tokens import hash_token
+
+__all__ = ["Access", "refuse"]  # the access model, answered here for the views of this app
 
 Kind = chain.Kind
 
@@ -25,72 +29,12 @@ Kind = chain.Kind
 WHO_CAN = {perm: (refusal.who_can, refusal.help_slug) for perm, refusal in chain.REFUSALS.items()}
 
 
-class Access:
-    """What one person is in one enterprise (computed once per request)."""
-
-    def __init__(self, user, enterprise: Enterprise):
-        self.user = user
-        self.enterprise = enterprise
-        self.perms: set[str] = set(get_user_perms(user, enterprise))
-        self.is_lr = is_legal_representative(user, enterprise)
-        self.designations = list(
-            Designation.objects.open()
-            .filter(enterprise=enterprise, person=user)
-            .select_related("enterprise_quality__quality")
-        )
-        self.gl_quality_ids = {
-            d.enterprise_quality_id for d in self.designations if d.is_active and d.kind == Kind.GL
-        }
-        self.manager_quality_ids = {
-            d.enterprise_quality_id
-            for d in self.designations
-            if d.is_active and d.kind in chain.LOCAL_MANAGER_KINDS
-        }
-
-    @property
-    def is_related(self) -> bool:
-        return self.is_lr or bool(self.designations) or bool(self.perms)
-
-    def has(self, perm: str) -> bool:
-        return perm in self.perms
-
-    @property
-    def is_rae(self) -> bool:
-        return "designate_co_rae" in self.perms
-
-    @property
-    def is_manager(self) -> bool:
-        return "manage_enterprise" in self.perms
-
-    def can_designate_co_gl(self, enterprise_quality: EnterpriseQuality) -> bool:
-        return self.is_manager or enterprise_quality.pk in self.gl_quality_ids
-
-    def can_end(self, designation: Designation) -> bool:
-        """Revoke / cancel / resend: only who sits above the designation."""
-        if designation.kind == Kind.RAE:
-            return self.is_lr  # pending replacement; the active RAE is never revoked
-        if designation.kind == Kind.CO_RAE:
-            return self.is_rae or (self.is_lr and designation.designated_by_id == self.user.pk)
-        if designation.kind == Kind.GL:
-            return self.is_manager
-        return self.is_manager or designation.enterprise_quality_id in self.gl_quality_ids
-
-
-def refuse(perm: str, reason=None) -> Refused:
-    who_can, slug = WHO_CAN[perm]
-    return Refused(
-        reason=reason or _("Your designations in this enterprise do not allow this action."),
-        who_can=who_can,
-        help_slug=slug,
-    )
-
-
 def enterprise_by_number(number: str) -> Enterprise:
     try:
         number = normalize_enterprise_number(number)
     except Exception:
         raise Http404 from None
-    enterprise = Enterprise.objects.filter(number=number).select_related("registration").first()
+    enterprise = enterprise_with_number(number)
     if enterprise is None:
         raise Http404
     return enterprise
@@ -102,11 +46,7 @@ def enterprise_for_user(user, number: str, perm: str | None = None) -> tuple[Ent
     access = Access(user, enterprise)
     if not access.is_related:
         raise Http404
-    if perm == chain.LEGAL_REPRESENTATIVE:
-        if not access.is_lr:
-            raise refuse(perm)
-    elif perm is not None and not access.has(perm):
-        raise refuse(perm)
+    access.require(perm)
     return enterprise, access
 
 
@@ -139,6 +79,22 @@ def designation_for_user(access: Access, pk: int) -> Designation:
     return designation
 
 
+def designation_for_token(token: str) -> Designation | None:
+    """The designation behind an acceptance link, or None (the page answers 404).
+
+    The link is a bearer token: holding it is the access to see what it offers; accepting
+    it also needs the person's verified national number (checked by the page and again by
+    the service).
+    """
+    if not token or len(token) > 128:
+        return None
+    return (
+        Designation.objects.filter(token_hash=hash_token(token))
+        .select_related("enterprise", "enterprise_quality__quality", "designated_by")
+        .first()
+    )
+
+
 def is_contact_centre_agent(user) -> bool:
     return bool(
         user.is_authenticated
@@ -164,7 +120,7 @@ def require_contact_centre(user) -> None:
 
 
 def is_legal_representative(user, enterprise: Enterprise) -> bool:
-    return Mandate.objects.representing(user).filter(enterprise=enterprise).exists()
+    return Access(user, enterprise).is_lr
 
 
 def registration_check(*, user, enterprise: Enterprise) -> None:

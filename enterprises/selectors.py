@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from enterprises.models import Designation, Enterprise
+from enterprises.models import Designation, Enterprise, JuridicalForm
 
 HEADER_ENTERPRISES = 10
 # Designations read for the header: enough for HEADER_ENTERPRISES enterprises when a person
@@ -180,3 +180,16 @@ def chain_history(enterprise):
     for prefix in CHAIN_ACTIONS:
         q |= Q(action__startswith=prefix)
     return AuditEvent.objects.for_enterprise(enterprise).filter(q).order_by("-created_at", "-id")
+
+
+def enterprise_with_number(number: str) -> Enterprise | None:
+    """The registry's enterprise of a (normalised) number, or None: a plain read of the public
+    registry mirror (registering it and the contact centre's look-up both start here)."""
+    return Enterprise.objects.filter(number=number).select_related("registration").first()
+
+
+def juridical_form_labels(codes) -> dict[str, str]:
+    """{code: name in the active language} of these juridical forms, one query (none when
+    there are no codes)."""
+    codes = set(codes)
+    return JuridicalForm.objects.filter(code__in=codes).labels() if codes else {}

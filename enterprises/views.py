@@ -19,6 +19,7 @@ from enterprises.forms import (
 )
 from enterprises.models import Designation, Enterprise
 from enterprises.permissions import (
+    designation_for_token,
     designation_for_user,
     enterprise_by_number,
     enterprise_for_user,
@@ -32,6 +33,7 @@ from enterprises.selectors import (
     available_qualities,
     chain_for,
     chain_history,
+    enterprise_with_number,
     my_enterprises,
     my_enterprises_queryset,
 )
@@ -39,7 +41,6 @@ from enterprises.svg import chain_svg
 from portal import submissions
 from portal.permissions import Refused
 from portal.refusals import Refusal, refusal_text, show_refusal
-from portal.tokens import hash_token
 
 
 def _detail(enterprise: Enterprise):
@@ -82,7 +83,7 @@ def register(request):
     refusal = None
     enterprise = None
     if form.is_bound and form.is_valid():
-        enterprise = Enterprise.objects.filter(number=form.cleaned_data["number"]).first()
+        enterprise = enterprise_with_number(form.cleaned_data["number"])
         if enterprise is None:
             refusal = "not_found"
         else:
@@ -448,13 +449,7 @@ def quality_deactivate(request, number: str, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def accept(request, token: str):
-    designation = (
-        Designation.objects.filter(token_hash=hash_token(token))
-        .select_related("enterprise", "enterprise_quality__quality", "designated_by")
-        .first()
-        if token and len(token) <= 128
-        else None
-    )
+    designation = designation_for_token(token)
     problem, status = None, 200
     if designation is None:
         problem, status = "invalid", 404
@@ -496,7 +491,7 @@ def contact_centre(request):
     result = None
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["number"]
-        enterprise = Enterprise.objects.filter(number=number).select_related("registration").first()
+        enterprise = enterprise_with_number(number)
         services.contact_centre_lookup(
             actor=request.user,
             number=number,

@@ -6,13 +6,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from enterprises.models import JuridicalForm
 from enterprises.registry import (
     MAX_QUERY_LENGTH,
     EnterpriseQuery,
     parse_enterprise_query,
     search_enterprises,
 )
+from enterprises.selectors import juridical_form_labels
 from portal.text import SafeTextMixin
 
 PAGE_SIZE = 25
@@ -35,7 +35,7 @@ def _label_juridical_forms(enterprises) -> None:
     """Set `juridical_form_label` on each enterprise: the name of its form in the active
     language, its code when the name is unknown. One query for the whole page, none per row."""
     codes = {enterprise.juridical_form for enterprise in enterprises if enterprise.juridical_form}
-    labels = JuridicalForm.objects.filter(code__in=codes).labels() if codes else {}
+    labels = juridical_form_labels(codes)
     for enterprise in enterprises:
         code = enterprise.juridical_form
         enterprise.juridical_form_label = labels.get(code, code)

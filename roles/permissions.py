@@ -8,50 +8,47 @@ explained 403 (the seed: "you cannot manage role attributions directly").
 
 from allauth.account.models import EmailAddress
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
-from guardian.shortcuts import get_user_perms
 
-from enterprises.models import Enterprise, EnterpriseQuality
-from portal.permissions import Refused
+from enterprises import chain
+from enterprises.access import ROLE_MANAGEMENT_WHO_CAN, Access
+from enterprises.models import Designation, Enterprise, EnterpriseQuality, Mandate
 from portal.tokens import hash_token
-from roles.models import Invitation
+from roles import selectors
+from roles.models import (
+    AccessLink,
+    AccessRequest,
+    Invitation,
+    InvitationBatch,
+    RoleAttribution,
+)
 
 MANAGE_ROLES = "enterprises.manage_roles"
 MANAGE_ROLES_CODENAME = MANAGE_ROLES.split(".")[1]
 
-WHO_CAN = _(
-    "Only a local manager (or co-local manager) of this quality manages users' role "
-    "attributions. Local managers are designated by the main access manager (RAE)."
-)
-
-
-def _is_rae(user, enterprise: Enterprise) -> bool:
-    # guardian's direct grants, never `has_perm` (which answers yes for any superuser).
-    return "view_chain" in get_user_perms(user, enterprise)
-
-
-def _is_legal_representative(user, enterprise: Enterprise) -> bool:
-    from enterprises.permissions import is_legal_representative
-
-    return is_legal_representative(user, enterprise)
+WHO_CAN = ROLE_MANAGEMENT_WHO_CAN
 
 
 def refuse_non_manager(user, enterprise: Enterprise | None) -> None:
     """Raise the explained 403 for an LR/RAE/co-RAE who is not GL; else return."""
     if enterprise is None:
         return
-    if _is_rae(user, enterprise):
-        raise Refused(
-            reason=_("As main access manager (RAE) you do not manage role attributions."),
-            who_can=WHO_CAN,
-            help_slug="rae-manage-roles",
-        )
-    if _is_legal_representative(user, enterprise):
-        raise Refused(
-            reason=_("As legal representative you do not manage role attributions."),
-            who_can=WHO_CAN,
-            help_slug="lr-manage-roles",
-        )
+    refusal = Access(user, enterprise).role_management_refusal()
+    if refusal is not None:
+        raise refusal
+
+
+def refuse_non_manager_anywhere(user) -> None:
+    """For someone who manages no quality at all: the explained 403 when they are an RAE or
+    co-RAE (first) or a legal representative somewhere, else nothing (an empty home page)."""
+    designation = (
+        Designation.objects.active()
+        .filter(person=user, kind__in=chain.enterprise_kinds())
+        .select_related("enterprise")
+        .first()
+    )
+    refuse_non_manager(user, designation.enterprise if designation else None)
+    mandate = Mandate.objects.representing(user).select_related("enterprise").first()
+    refuse_non_manager(user, mandate.enterprise if mandate else None)
 
 
 def managed_quality_for_user(user, enterprise_quality_id: int) -> EnterpriseQuality:
@@ -63,13 +60,68 @@ def managed_quality_for_user(user, enterprise_quality_id: int) -> EnterpriseQual
     )
     if eq is None or not user.is_authenticated:
         raise Http404
-    # Checked on every request against guardian's direct grants: no permission cache survives
-    # a revocation, and no superuser or global permission bypasses the chain — only an
-    # active GL or co-GL designation of this quality grants it.
-    if eq.is_active and user.is_active and MANAGE_ROLES_CODENAME in get_user_perms(user, eq):
+    # Only an active GL or co-GL designation of this quality grants it (`Access` reads
+    # guardian's direct grants on every request: no superuser or global permission bypass).
+    access = Access(user, eq.enterprise)
+    if access.may_manage_roles(eq):
         return eq
-    refuse_non_manager(user, eq.enterprise)
+    refusal = access.role_management_refusal()
+    if refusal is not None:
+        raise refusal
     raise Http404
+
+
+# --- The objects of a managed quality: 404 for anything outside it ----------------------------
+
+
+def _or_404(obj):
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def attribution_for_manager(enterprise_quality: EnterpriseQuality, pk: int) -> RoleAttribution:
+    return _or_404(selectors.attribution_for_manager(enterprise_quality, pk))
+
+
+def invitation_for_manager(enterprise_quality: EnterpriseQuality, pk: int) -> Invitation:
+    return _or_404(Invitation.objects.filter(enterprise_quality=enterprise_quality, pk=pk).first())
+
+
+def link_for_manager(enterprise_quality: EnterpriseQuality, pk: int) -> AccessLink:
+    return _or_404(AccessLink.objects.filter(enterprise_quality=enterprise_quality, pk=pk).first())
+
+
+def access_request_for_manager(enterprise_quality: EnterpriseQuality, pk: int) -> AccessRequest:
+    return _or_404(
+        AccessRequest.objects.filter(link__enterprise_quality=enterprise_quality, pk=pk)
+        .select_related("link", "person")
+        .first()
+    )
+
+
+def batch_for_manager(enterprise_quality: EnterpriseQuality, pk: int) -> InvitationBatch:
+    return _or_404(
+        InvitationBatch.objects.filter(enterprise_quality=enterprise_quality, pk=pk).first()
+    )
+
+
+# --- What a person reaches without managing anything ------------------------------------------
+
+
+def link_by_slug(slug: str) -> AccessLink:
+    """A published link: its address is public (whoever has it may follow it); the service
+    decides whether it still gives anything."""
+    return _or_404(
+        AccessLink.objects.filter(slug=slug)
+        .select_related("enterprise_quality__enterprise", "enterprise_quality__quality")
+        .first()
+    )
+
+
+def own_active_attribution(user, pk: int) -> RoleAttribution:
+    """One of the person's own active attributions; 404 for anyone else's."""
+    return _or_404(selectors.own_active_attributions(user).filter(pk=pk).first())
 
 
 # Why an invitation is not for this account (the invitation page explains each).

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal import submissions
 from portal.permissions import Refused
 from portal.refusals import RateLimited, Refusal, refusal_text, show_refusal
-from roles import selectors, services
+from roles import permissions, selectors, services
 from roles.forms import (
     AccessLinkForm,
     AttributionFilterForm,
@@ -28,13 +28,12 @@ from roles.forms import (
     EmailChangeForm,
     InvitationForm,
 )
-from roles.models import AccessLink, AccessRequest, Invitation, InvitationBatch
+from roles.models import AccessRequest, Invitation, InvitationBatch
 from roles.paging import TwoEndedPaginator
 from roles.permissions import (
     invitation_for_token,
     invitation_not_for,
     managed_quality_for_user,
-    refuse_non_manager,
 )
 
 PAGE_SIZE = 25
@@ -67,20 +66,7 @@ def manage_home(request):
     )
     if not page.paginator.count:
         # An LR/RAE/co-RAE who is not GL anywhere gets the explained refusal.
-        from enterprises import chain
-        from enterprises.models import Designation
-
-        designation = (
-            Designation.objects.active()
-            .filter(person=request.user, kind__in=chain.enterprise_kinds())
-            .select_related("enterprise")
-            .first()
-        )
-        refuse_non_manager(request.user, designation.enterprise if designation else None)
-        from enterprises.models import Mandate
-
-        mandate = Mandate.objects.representing(request.user).select_related("enterprise").first()
-        refuse_non_manager(request.user, mandate.enterprise if mandate else None)
+        permissions.refuse_non_manager_anywhere(request.user)
     return render(
         request,
         "roles/manage_home.html",
@@ -168,18 +154,11 @@ def attribution_export(request, eq_id: int):
     return response
 
 
-def _attribution_or_404(eq, pk):
-    attribution = selectors.attribution_for_manager(eq, pk)
-    if attribution is None:
-        raise Http404
-    return attribution
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def attribution_detail(request, eq_id: int, pk: int):
     eq = managed_quality_for_user(request.user, eq_id)
-    attribution = _attribution_or_404(eq, pk)
+    attribution = permissions.attribution_for_manager(eq, pk)
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in {"end", "revoke"}:
@@ -259,9 +238,7 @@ def invitations(request, eq_id: int):
 @require_POST
 def invitation_action(request, eq_id: int, pk: int):
     eq = managed_quality_for_user(request.user, eq_id)
-    invitation = Invitation.objects.filter(enterprise_quality=eq, pk=pk).first()
-    if invitation is None:
-        raise Http404
+    invitation = permissions.invitation_for_manager(eq, pk)
     action = request.POST.get("action")
     try:
         if action == "resend":
@@ -361,9 +338,7 @@ def links(request, eq_id: int):
 @require_POST
 def link_disable(request, eq_id: int, pk: int):
     eq = managed_quality_for_user(request.user, eq_id)
-    link = AccessLink.objects.filter(enterprise_quality=eq, pk=pk).first()
-    if link is None:
-        raise Http404
+    link = permissions.link_for_manager(eq, pk)
     services.link_disable(actor=request.user, link=link)
     messages.success(request, _("The link no longer works."))
     return redirect("roles:links", eq_id=eq.pk)
@@ -373,13 +348,7 @@ def link_disable(request, eq_id: int, pk: int):
 @require_POST
 def request_decide(request, eq_id: int, pk: int):
     eq = managed_quality_for_user(request.user, eq_id)
-    access_request = (
-        AccessRequest.objects.filter(link__enterprise_quality=eq, pk=pk)
-        .select_related("link", "person")
-        .first()
-    )
-    if access_request is None:
-        raise Http404
+    access_request = permissions.access_request_for_manager(eq, pk)
     decision = request.POST.get("decision")
     if decision not in {"approve", "reject"}:
         messages.error(request, _("Unknown action."))
@@ -444,18 +413,11 @@ def bulk_example(request, eq_id: int):
     return response
 
 
-def _batch_or_404(eq, pk):
-    batch = InvitationBatch.objects.filter(enterprise_quality=eq, pk=pk).first()
-    if batch is None:
-        raise Http404
-    return batch
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def bulk_preview(request, eq_id: int, pk: int):
     eq = managed_quality_for_user(request.user, eq_id)
-    batch = _batch_or_404(eq, pk)
+    batch = permissions.batch_for_manager(eq, pk)
     # Bound on every POST, even an empty one (a scripted client sends no key).
     form = BatchConfirmForm(request.POST if request.method == "POST" else None)
     if submissions.repeated(request):  # the batch is no longer a draft
@@ -495,7 +457,7 @@ def bulk_preview(request, eq_id: int, pk: int):
 @require_GET
 def bulk_progress(request, eq_id: int, pk: int):
     eq = managed_quality_for_user(request.user, eq_id)
-    batch = _batch_or_404(eq, pk)
+    batch = permissions.batch_for_manager(eq, pk)
     progress = selectors.batch_progress(batch)
     if request.GET.get("format") == "json":
         return JsonResponse(progress)
@@ -565,13 +527,7 @@ def invitation_renew(request, token: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def link_follow(request, slug: str):
-    link = (
-        AccessLink.objects.filter(slug=slug)
-        .select_related("enterprise_quality__enterprise", "enterprise_quality__quality")
-        .first()
-    )
-    if link is None:
-        raise Http404
+    link = permissions.link_by_slug(slug)
     context = {
         "link": link,
         "roles": link.roles.select_related("application"),
@@ -615,9 +571,7 @@ def profile(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_deactivate(request, pk: int):
-    attribution = selectors.own_active_attributions(request.user).filter(pk=pk).first()
-    if attribution is None:
-        raise Http404
+    attribution = permissions.own_active_attribution(request.user, pk)
     if request.method == "POST":
         try:
             services.attribution_deactivate(actor=request.user, attribution=attribution)

@@ -317,3 +317,49 @@ def test_every_enqueued_task_name_is_a_registered_task():
     assert len(enqueued) >= 10  # the scan sees the services' calls (not vacuously true)
     unknown = [(where, name) for where, name in enqueued if name not in app.tasks]
     assert unknown == []
+
+
+# --- Views never filter by hand ------------------------------------------------------------
+
+VIEWS = sorted(ROOT.glob("*/views*.py"))
+# Reads a view may still spell out, each with why (none today: add one only with a reason).
+VIEW_QUERY_ALLOWED: dict[tuple[str, str], str] = {}
+
+
+def _hand_made_queries(path: Path) -> list[str]:
+    """`Model.objects...` and any `.filter(` call in a module: the loaders' and selectors' job."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "objects":
+            found.append(f"{node.lineno}: .objects")
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"filter", "exclude", "get_queryset"}
+        ):
+            found.append(f"{node.lineno}: .{node.func.attr}(")
+    return sorted(found, key=lambda hit: int(hit.split(":")[0]))
+
+
+@pytest.mark.parametrize("path", VIEWS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_view_module_asks_loaders_and_selectors_never_the_orm(path):
+    where = str(path.relative_to(ROOT))
+    found = [
+        hit
+        for hit in _hand_made_queries(path)
+        if (where, hit.split(": ")[1]) not in VIEW_QUERY_ALLOWED
+    ]
+    assert found == [], (
+        f"{where} queries by hand: move it to a loader (permissions.py) or a selector"
+    )
+
+
+def test_the_view_scan_sees_a_hand_made_query(tmp_path):
+    path = tmp_path / "views.py"
+    path.write_text(
+        "def page(request, pk):\n"
+        "    thing = Thing.objects.get(pk=pk)\n"
+        "    return thing.parts.filter(kind='a')\n"
+    )
+    assert _hand_made_queries(path) == ["2: .objects", "3: .filter("]
