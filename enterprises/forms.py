@@ -28,7 +28,14 @@ class EnterpriseNumberForm(SafeTextMixin, forms.Form):
 class PersonForm(SafeTextMixin, forms.Form):
     """A person to designate: the actor themself, or somebody named here."""
 
-    myself = forms.BooleanField(label=_("Designate myself"), required=False)
+    myself = forms.BooleanField(
+        label=_("Designate myself"),
+        required=False,
+        help_text=_(
+            "Your name, national number and e-mail are taken from your account; the other "
+            "fields are then ignored."
+        ),
+    )
     first_name = forms.CharField(
         label=_("First name"), max_length=max_length(Designation, "first_name"), required=False
     )
