@@ -16,20 +16,13 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.validators import format_national_number, validate_national_number
 from enterprises import chain
+from portal.models import TimeStamped
 
 
 def validate_enterprise_number(value: str) -> None:
     from enterprises.numbers import normalize_enterprise_number
 
     normalize_enterprise_number(value)
-
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class EnterpriseQuerySet(models.QuerySet):
