@@ -11,7 +11,7 @@ nothing has changed (the transaction rolled back).
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from enterprises.models import (
 )
 from portal import submissions
 from portal.audit import Action, audit
+from portal.languages import default_language
 from portal.outbox import enqueue
 
 Kind = Designation.Kind
@@ -49,7 +50,7 @@ class PersonData:
     last_name: str
     national_number: str
     email: str
-    language: str = "fr"
+    language: str = field(default_factory=default_language)
 
     @classmethod
     def of_user(cls, user) -> "PersonData":

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import normalize_national_number
 from portal import submissions
 from portal.audit import Action, audit
+from portal.languages import default_language
 from portal.outbox import enqueue
 from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, max_length, printable, text_problems
 from roles import delivery
@@ -328,7 +329,7 @@ def invitations_create(
     invitees: list[Invitee],
     valid_until: date | None = None,
     message: str = "",
-    language: str = "fr",
+    language: str = "",
     submission_key: str = "",
 ) -> list[Invitation]:
     from enterprises.models import EnterpriseQuality
@@ -357,7 +358,8 @@ def invitations_create(
                 last_name=invitee.last_name,
                 email=invitee.email,
                 national_number=invitee.national_number or "",
-                language=invitee.language or _language_for(invitee.email, language),
+                language=invitee.language
+                or _language_for(invitee.email, language or default_language()),
                 message=message,
                 valid_until=valid_until,
             )
@@ -753,7 +755,7 @@ def batch_confirm(*, actor, batch: InvitationBatch, submission_key: str = "") ->
                     last_name=r["last_name"],
                     email=r["email"],
                     national_number=r["national_number"],
-                    language=actor.language or "fr",
+                    language=actor.language or default_language(),
                     message=batch.message,
                     valid_until=date.fromisoformat(r["valid_until"]) if r["valid_until"] else None,
                     batch=batch,
