@@ -20,15 +20,6 @@ def language_choices() -> list[tuple[str, str]]:
     return [(code, str(name)) for code, name in settings.LANGUAGES]
 
 
-def language_codes() -> tuple[str, ...]:
-    return tuple(code for code, _name in settings.LANGUAGES)
-
-
 def default_language() -> str:
     """The language of whoever has told the portal none: the portal's own."""
     return settings.LANGUAGE_CODE
-
-
-def supported_language(code: str | None) -> str:
-    """`code` when it is one of the portal's languages, else the default language."""
-    return code if code in language_codes() else default_language()

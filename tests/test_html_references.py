@@ -10,19 +10,15 @@ there too), and every reference is checked against the ids of the same page.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from allauth.account.internal.flows.login import (
-    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-    AUTHENTICATION_METHODS_SESSION_KEY,
-)
-from django.test import Client, TestCase
+from django.test import TestCase
 from django.urls import reverse
 
 from .portal_world import World, build_world
+from .test_csrf_and_safe_methods import client_for
 
 REFERENCE_ATTRIBUTES = ("aria-describedby", "aria-labelledby", "for")
 
@@ -211,28 +207,13 @@ PAGES = [
 ]
 
 
-def _client_for(user) -> Client:
-    """Signed in with a fresh reauthentication (the sensitive views ask for one)."""
-    client = Client()
-    if user is None:
-        return client
-    client.force_login(user)
-    session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "reauthenticated": True}
-    ]
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-    session.save()
-    return client
-
-
 class EveryReferenceResolves(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.world = build_world()
 
     def _render(self, page: Page) -> str:
-        client = _client_for(page.who(self.world))
+        client = client_for(page.who(self.world), enforce_csrf=False)
         url = page.url(self.world)
         response = client.post(url, page.post) if page.post is not None else client.get(url)
         # A refused submission renders its form again (200); nothing here redirects.
