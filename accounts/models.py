@@ -4,13 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import format_national_number, validate_national_number
-
-
-class Language(models.TextChoices):
-    FR = "fr", "Français"
-    NL = "nl", "Nederlands"
-    DE = "de", "Deutsch"
-    EN = "en", "English"
+from portal.languages import default_language, language_choices
 
 
 class NationalNumberSource(models.TextChoices):
@@ -67,7 +61,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     language = models.CharField(
-        _("preferred language"), max_length=2, choices=Language, default=Language.FR
+        _("preferred language"),
+        max_length=2,
+        choices=language_choices,
+        default=default_language,
     )
     national_number = models.CharField(
         _("national number"),

@@ -5,12 +5,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Language
 from accounts.validators import normalize_national_number
 from enterprises.models import Designation, Quality
 from enterprises.numbers import normalize_enterprise_number
 from enterprises.services import PersonData
 from portal.forms import ReasonField, SubmissionKeyMixin
+from portal.languages import language_choices
 from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, SafeTextMixin, max_length
 
 
@@ -28,7 +28,14 @@ class EnterpriseNumberForm(SafeTextMixin, forms.Form):
 class PersonForm(SafeTextMixin, forms.Form):
     """A person to designate: the actor themself, or somebody named here."""
 
-    myself = forms.BooleanField(label=_("Designate myself"), required=False)
+    myself = forms.BooleanField(
+        label=_("Designate myself"),
+        required=False,
+        help_text=_(
+            "Your name, national number and e-mail are taken from your account; the other "
+            "fields are then ignored."
+        ),
+    )
     first_name = forms.CharField(
         label=_("First name"), max_length=max_length(Designation, "first_name"), required=False
     )
@@ -44,7 +51,7 @@ class PersonForm(SafeTextMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), max_length=max_length(Designation, "email"), required=False
     )
-    language = forms.ChoiceField(label=_("Language of the e-mail"), choices=Language.choices)
+    language = forms.ChoiceField(label=_("Language of the e-mail"), choices=language_choices)
 
     def __init__(self, *args, actor=None, allow_myself: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,20 +16,14 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.validators import format_national_number, validate_national_number
 from enterprises import chain
+from portal.languages import default_language, language_choices
+from portal.models import TimeStamped
 
 
 def validate_enterprise_number(value: str) -> None:
     from enterprises.numbers import normalize_enterprise_number
 
     normalize_enterprise_number(value)
-
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class EnterpriseQuerySet(models.QuerySet):
@@ -102,10 +96,12 @@ class JuridicalFormQuerySet(models.QuerySet):
 class JuridicalForm(models.Model):
     """The name of a KBO juridical-form code ("610"), from the registry's code.csv."""
 
-    # The label of the active language, then French, then Dutch: every code of the registry
-    # has its French and Dutch names, not always a German or an English one.
+    # The registry's own languages (code.csv names each code in these, whatever languages
+    # the portal speaks): a fact of the KBO data, not a list of the portal's languages.
+    # Every code has its French and Dutch names, not always a German or an English one, so
+    # the label falls back from the active language to the portal's default, then to those.
     LABEL_FIELDS = {"fr": "label_fr", "nl": "label_nl", "de": "label_de", "en": "label_en"}
-    FALLBACK_LANGUAGES = ("fr", "nl")
+    REGISTRY_COMPLETE_LANGUAGES = ("fr", "nl")
 
     code = models.CharField(
         _("code"),
@@ -130,9 +126,10 @@ class JuridicalForm(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the active language, else French, else Dutch, else the code itself."""
+        """The name in the active language, else the portal's default, else French, else
+        Dutch, else the code itself."""
         active = (get_language() or "").split("-")[0]
-        for language in (active, *self.FALLBACK_LANGUAGES):
+        for language in (active, default_language(), *self.REGISTRY_COMPLETE_LANGUAGES):
             field = self.LABEL_FIELDS.get(language)
             if field and getattr(self, field):
                 return getattr(self, field)
@@ -327,7 +324,9 @@ class Designation(TimeStamped):
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
     email = models.EmailField(_("e-mail address"))
-    language = models.CharField(_("language"), max_length=2, default="fr")
+    language = models.CharField(
+        _("language"), max_length=2, choices=language_choices, default=default_language
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     designated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -11,7 +11,7 @@ transaction rolled back).
 """
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -30,6 +30,7 @@ from enterprises.models import (
 )
 from portal import submissions
 from portal.audit import Action, audit
+from portal.languages import default_language
 from portal.outbox import enqueue
 from portal.refusals import Refusal, refusing_invalid
 from portal.tokens import hash_token
@@ -50,7 +51,7 @@ class PersonData:
     last_name: str
     national_number: str
     email: str
-    language: str = "fr"
+    language: str = field(default_factory=default_language)
 
     @classmethod
     def of_user(cls, user) -> "PersonData":

@@ -25,6 +25,7 @@ class EnterpriseSearchForm(SafeTextMixin, forms.Form):
         # Longer input is refused with a message by the parser, not cut by the browser.
         max_length=MAX_QUERY_LENGTH * 2,
         help_text=_("For example 0123.456.749, BE0123456749 or part of the name."),
+        widget=forms.SearchInput,
     )
 
     def clean_q(self) -> EnterpriseQuery:

@@ -3,8 +3,22 @@ from django.contrib import admin
 from portal.models import AuditEvent, OutboxMessage
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """What the services own (audited state changes, guardian grants) the admin only shows:
+    no add, change or delete, whatever the staff member's model permissions say."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The trail is evidence: readable by staff with the view permission, never editable."""
 
     list_display = [
@@ -29,15 +43,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutboxMessage)

@@ -1,9 +1,24 @@
 """What every app's forms share."""
 
 from django import forms
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from portal import submissions
+
+
+class FormRenderer(TemplatesSetting):
+    """Every form of the portal renders its fields through one template (FORM_RENDERER).
+
+    `{{ form }}` gives the form's own errors then each field; `{{ field.as_field_group }}`
+    one field: label with `for`, help text at the `<id>_helptext` that Django's BoundField
+    names in the widget's aria-describedby, errors at `<id>_error` (named there too).
+    TemplatesSetting reads the project's templates, so the field template lives with the
+    other partials (and "django.forms" is installed for Django's widget templates).
+    """
+
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
 
 
 class SubmissionKeyField(forms.CharField):

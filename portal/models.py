@@ -3,6 +3,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class TimeStamped(models.Model):
+    """When a row was created and last saved: every model of the portal's state has both."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an audit event."""
 

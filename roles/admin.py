@@ -1,6 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
+from portal.admin import ReadOnlyAdmin
 from roles.models import (
     AccessLink,
     AccessRequest,
@@ -35,17 +36,6 @@ class RoleAdmin(TranslationAdmin):
 
 
 # State changes go through the services (audited); the admin only reads these.
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(RoleAttribution)
 class RoleAttributionAdmin(ReadOnlyAdmin):
     list_display = ("last_name", "first_name", "role", "enterprise", "status", "valid_until")

@@ -16,14 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import format_national_number, validate_national_number
-
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        abstract = True
+from portal.languages import default_language, language_choices
+from portal.models import TimeStamped
 
 
 class Application(models.Model):
@@ -300,7 +294,9 @@ class Invitation(TimeStamped):
     national_number = models.CharField(
         _("national number"), max_length=11, blank=True, validators=[validate_national_number]
     )
-    language = models.CharField(_("language"), max_length=2, default="fr")
+    language = models.CharField(
+        _("language"), max_length=2, choices=language_choices, default=default_language
+    )
     message = models.TextField(_("personal message"), blank=True)
     roles = models.ManyToManyField(Role, related_name="+", verbose_name=_("roles"))
     valid_until = models.DateField(_("attribution valid until"), null=True, blank=True)

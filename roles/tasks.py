@@ -10,6 +10,7 @@ import logging
 from celery import shared_task
 from django.urls import reverse
 
+from portal.languages import default_language
 from portal.mail import absolute_url
 from portal.notices import RETRY
 from portal.notices import notice as _notice
@@ -46,7 +47,7 @@ def _attribution(attribution_id: int) -> RoleAttribution | None:
 
 
 def _language(attribution: RoleAttribution) -> str:
-    return attribution.person.language if attribution.person else "fr"
+    return attribution.person.language if attribution.person else default_language()
 
 
 @shared_task(bind=True, name=task_names.NOTIFY_ATTRIBUTION, **RETRY)

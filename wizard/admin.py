@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
+from portal.languages import default_language
 from wizard.forms import LinkInlineFormSet
 from wizard.models import Choice, Link, Page
 from wizard.rendering import render_page
@@ -138,7 +139,7 @@ class PageAdmin(KeyCheckedAutocompleteMixin, VersionAdmin, TabbedTranslationAdmi
         page = get_object_or_404(Page, pk=object_id)
         if not self.has_view_or_change_permission(request, page):
             raise PermissionDenied
-        rendered = render_page(page_snapshot(page), get_language() or "fr")
+        rendered = render_page(page_snapshot(page), get_language() or default_language())
         response = render(
             request,
             "wizard/page.html",

@@ -21,18 +21,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.actions import PORTAL_ACTIONS, action_choices
+from portal.models import TimeStamped
 
 LINK_REFERENCE = re.compile(r"\]\(link:([^)\s]*)\)")
 
 https_only = URLValidator(schemes=["https"], message=_("Enter an https:// address."))
-
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class PageQuerySet(models.QuerySet):

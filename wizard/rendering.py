@@ -19,11 +19,11 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from portal.actions import action_url
+from portal.languages import default_language
 from wizard.models import LINK_REFERENCE
 
 HOME_SLUG = "home"
 DEFINITIONS_SLUG = "definitions"
-FALLBACK_LANGUAGE = "fr"
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "a", "h2", "h3", "blockquote", "code"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -41,7 +41,7 @@ def page_url(slug: str) -> str:
 
 def translated(values: dict[str, str] | None, language: str) -> str:
     values = values or {}
-    return values.get(language) or values.get(FALLBACK_LANGUAGE) or ""
+    return values.get(language) or values.get(default_language()) or ""
 
 
 def link_target(link: dict[str, Any]) -> tuple[str | None, str]:

@@ -3,14 +3,19 @@ from modeltranslation.translator import TranslationOptions, register
 
 from wizard.models import Choice, Page
 
+# The languages the translated fields have a column for. modeltranslation adds those
+# columns when the models load, from settings.LANGUAGES, so this list is fixed at import
+# (unlike every other language choice of the portal, read at runtime from portal.languages):
+# a new language needs its migration for these columns.
 LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
 
 
 @register(Page)
 class PageTranslationOptions(TranslationOptions):
     fields = ("title", "body", "footer")
-    # French is the source: a page needs its French title; other languages fall back to it.
-    required_languages = ("fr",)
+    # The default language is the source (the seed's French): a page needs its title in
+    # it; other languages fall back to it. Read at import, like the columns.
+    required_languages = (settings.LANGUAGE_CODE,)
 
 
 @register(Choice)

@@ -2,6 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
+from portal.languages import default_language
 from wizard.rendering import HOME_SLUG
 from wizard.selectors import held_profiles, public_page
 
@@ -20,7 +21,7 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _show(request: HttpRequest, slug: str) -> HttpResponse:
-    rendered = public_page(slug, get_language() or "fr")
+    rendered = public_page(slug, get_language() or default_language())
     if rendered is None:
         raise Http404
     # The person's own profiles are never cached: the cached part is the public page only.

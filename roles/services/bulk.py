@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import submissions
 from portal.audit import Action, audit
+from portal.languages import default_language
 from portal.refusals import Refusal
 from portal.text import max_length, printable
 from roles import delivery
@@ -80,7 +81,7 @@ def batch_confirm(*, actor, batch: InvitationBatch, submission_key: str = "") ->
                     last_name=r["last_name"],
                     email=r["email"],
                     national_number=r["national_number"],
-                    language=actor.language or "fr",
+                    language=actor.language or default_language(),
                     message=batch.message,
                     valid_until=date.fromisoformat(r["valid_until"]) if r["valid_until"] else None,
                     batch=batch,

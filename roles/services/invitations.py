@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import submissions
 from portal.audit import Action, audit
+from portal.languages import default_language
 from portal.outbox import enqueue
 from portal.refusals import Refusal, refusing_invalid
 from roles import delivery, task_names
@@ -47,7 +48,7 @@ def invitations_create(
     invitees: list[Invitee],
     valid_until: date | None = None,
     message: str = "",
-    language: str = "fr",
+    language: str = "",
     submission_key: str = "",
 ) -> list[Invitation]:
     from enterprises.models import EnterpriseQuality
@@ -76,7 +77,8 @@ def invitations_create(
                 last_name=invitee.last_name,
                 email=invitee.email,
                 national_number=invitee.national_number or "",
-                language=invitee.language or _language_for(invitee.email, language),
+                language=invitee.language
+                or _language_for(invitee.email, language or default_language()),
                 message=message,
                 valid_until=valid_until,
             )
