@@ -306,6 +306,13 @@ USE_TZ = True
 TIME_ZONE = "Europe/Brussels"
 MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("fr",)
+# The editors' fr/nl/de/en tabs need jQuery UI; modeltranslation fetches it (and jQuery) from
+# ajax.googleapis.com by default, which fails offline and which the CSP refuses. The portal
+# serves both itself: Django admin's own jQuery, and jQuery UI 1.13.3 as published on npm
+# (portal/static/portal/vendor/, with its licence). Relative paths go through `static()`.
+# modeltranslation reads these two names without its usual MODELTRANSLATION_ prefix.
+JQUERY_URL = "admin/js/vendor/jquery/jquery.min.js"
+JQUERY_UI_URL = "portal/vendor/jquery-ui-1.13.3/jquery-ui.min.js"
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"
