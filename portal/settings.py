@@ -397,7 +397,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own (DEBUG) console handler prints the reloader's line already.
+        "django.utils.autoreload": {"handlers": ["console"], "propagate": False},
+        # Tasks run in-process (no Redis: the embedded default): Celery's tracer would log
+        # "Task … succeeded …: False" for every e-mail a state change enqueues, the return
+        # value of a task that had nothing left to do reading like a failure. A failing task
+        # still logs (ERROR) and raises; a real worker logs every task as before.
+        **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
+    },
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -56,4 +56,3 @@ def test_an_editor_switches_the_translation_tabs_offline(page, live_server):
         }
     )
     assert not outside, f"requests to other hosts: {outside}"
-

@@ -56,7 +56,9 @@ HEADER_MAX = 120  # px at 390 px wide: the page's own content starts on the firs
 
 
 def header_height(page) -> float:
-    return page.evaluate("document.querySelector('header.site-header').getBoundingClientRect().height")
+    return page.evaluate(
+        "document.querySelector('header.site-header').getBoundingClientRect().height"
+    )
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
