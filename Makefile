@@ -32,10 +32,13 @@ compilemessages: install
 run: export DEBUG = true
 # Links in the development mailbox's e-mails point at the port the portal runs on.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+# The server's banner ends with the addresses and the demo accounts (runserver_demo); its
+# "development server" warning is what `make run` is, not news to the newcomer.
+run: export DJANGO_RUNSERVER_HIDE_WARNING = true
 run: install compilemessages
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py runserver_demo 127.0.0.1:$(PORT)
 
 ## make test — the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
 test: install-dev compilemessages

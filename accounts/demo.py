@@ -45,7 +45,12 @@ def demo_user(email: str, password: str) -> User:
     return user
 
 
+def accounts() -> list[tuple[str, str]]:
+    """(e-mail, profile) of every demo account, as `load_demo` lists them."""
+    return [(email, values[4]) for email, values in DEMO_PEOPLE.items()]
+
+
 def load(*, password: str, stdout) -> list[tuple[str, str]]:
     for email in DEMO_PEOPLE:
         demo_user(email, password)
-    return [(email, values[4]) for email, values in DEMO_PEOPLE.items()]
+    return accounts()

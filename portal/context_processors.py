@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import admin
 from django.utils.functional import SimpleLazyObject
 
 from enterprises.chain import LOCAL_MANAGER_KINDS
@@ -26,6 +27,15 @@ def portal(request) -> dict:
             for designation in entry["designations"]
         )
 
+    def may_administer() -> bool:
+        # Staff reach their tools from the header: the admin index when it lists something
+        # they may view or edit (editors: the wizard; superusers: everything). A contact-centre
+        # agent whose group holds no admin permission works at the contact centre's pages
+        # instead (their own entry): a link to an empty admin index would be a dead end.
+        if user is None or not user.is_active or not user.is_staff:
+            return False
+        return bool(admin.site.get_app_list(request))
+
     return {
         "portal_name": settings.PORTAL_NAME,
         "contact_centre_url": settings.CONTACT_CENTRE_URL,
@@ -39,4 +49,5 @@ def portal(request) -> dict:
         "manages_roles": manages_roles,
         "debug_mailbox": settings.DEBUG,
         "is_contact_centre": lambda: in_group(user, CONTACT_CENTRE) and user.is_staff,
+        "may_administer": may_administer,
     }

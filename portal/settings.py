@@ -308,6 +308,13 @@ USE_TZ = True
 TIME_ZONE = "Europe/Brussels"
 MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
 MODELTRANSLATION_FALLBACK_LANGUAGES = (LANGUAGE_CODE,)
+# The editors' fr/nl/de/en tabs need jQuery UI; modeltranslation fetches it (and jQuery) from
+# ajax.googleapis.com by default, which fails offline and which the CSP refuses. The portal
+# serves both itself: Django admin's own jQuery, and jQuery UI 1.13.3 as published on npm
+# (portal/static/portal/vendor/, with its licence). Relative paths go through `static()`.
+# modeltranslation reads these two names without its usual MODELTRANSLATION_ prefix.
+JQUERY_URL = "admin/js/vendor/jquery/jquery.min.js"
+JQUERY_UI_URL = "portal/vendor/jquery-ui-1.13.3/jquery-ui.min.js"
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -392,7 +399,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own (DEBUG) console handler prints the reloader's line already.
+        "django.utils.autoreload": {"handlers": ["console"], "propagate": False},
+        # Tasks run in-process (no Redis: the embedded default): Celery's tracer would log
+        # "Task … succeeded …: False" for every e-mail a state change enqueues, the return
+        # value of a task that had nothing left to do reading like a failure. A failing task
+        # still logs (ERROR) and raises; a real worker logs every task as before.
+        **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
+    },
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -85,6 +85,15 @@ class PageAdmin(KeyCheckedAutocompleteMixin, VersionAdmin, TabbedTranslationAdmi
     actions = ("publish_selected",)
     change_form_template = "admin/wizard/page/change_form.html"
 
+    class Media:
+        # Names modeltranslation's language switch, so it runs after their script: Django's
+        # media merge keeps the order each list gives (alone, ours would come first).
+        js = (
+            "admin/js/jquery.init.js",
+            "modeltranslation/js/tabbed_translation_fields.js",
+            "wizard/admin/translation_tabs.js",
+        )
+
     def get_urls(self):
         urls = [
             path(

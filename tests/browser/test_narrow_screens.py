@@ -46,7 +46,83 @@ def test_the_main_pages_fit_a_phone(page):
     for person, paths in pages.items():
         page.context.clear_cookies()
         sign_in(page, person.email, PASSWORD)
-        page.locator("nav.primary a[href='/profile/']").wait_for()
+        # Signed in (the link is in the page; at 390 px it waits behind the "Menu" button).
+        page.locator("nav.primary a[href='/profile/']").wait_for(state="attached")
         for path in paths:
             page.goto(path)
             assert overflow(page) <= 0, f"{path} is {overflow(page)} px wider than the phone"
+
+
+HEADER_MAX = 120  # px at 390 px wide: the page's own content starts on the first screen
+
+
+def header_height(page) -> float:
+    return page.evaluate(
+        "document.querySelector('header.site-header').getBoundingClientRect().height"
+    )
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_the_phone_header_is_compact_and_its_menu_opens(browser, live_server, javascript):
+    """At 390 px the header is the brand and a "Menu" button; the button (a <details>
+    disclosure, so it needs no JavaScript) opens the menu, the tools and "You act for"."""
+    from tests.browser.conftest import run_axe
+    from tests.reference_data import ensure_reference_data
+
+    ensure_reference_data()
+    chain = enterprise_chain(co_gl=True)
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-BE", viewport=PHONE, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    sign_in(page, chain.co_gl.email, PASSWORD)
+    # A page whose content is the header's concern only (the tables' own phone layout is
+    # another test's): the wizard's home.
+    page.goto("/wizard/")
+    menu = page.locator("header.site-header details.menu")
+    button = menu.locator("summary")
+    profile_link = page.locator("nav.primary a[href='/profile/']")
+
+    assert header_height(page) <= HEADER_MAX, f"the header takes {header_height(page)} px"
+    assert button.is_visible()
+    assert not profile_link.is_visible()
+    assert not page.locator("nav.acting").is_visible()
+    if javascript:
+        assert not run_axe(page)
+
+    button.click()
+    assert menu.get_attribute("open") is not None
+    for href in ("/enterprises/", "/roles/", "/profile/", "/wizard/", "/enterprises/search/"):
+        link = page.locator(f"nav.primary a[href='{href}']")
+        assert link.is_visible(), href
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], href
+    assert page.locator("#language-select").is_visible()
+    assert page.get_by_role("button", name="Se déconnecter").is_visible()
+    assert page.locator("nav.acting").is_visible()  # "You act for", with the co-GL's label
+    assert "Co-Gestionnaire Local" in page.locator("nav.acting").inner_text()
+    assert overflow(page) <= 0
+    if javascript:
+        assert not run_axe(page)
+
+    page.locator("nav.primary a[href='/roles/']").click()
+    page.wait_for_url("**/roles/")
+    assert header_height(page) <= HEADER_MAX  # closed again on the next page
+    context.close()
+    assert not violations, violations
+
+
+def test_the_wide_screen_header_shows_its_menu_without_a_button(page):
+    chain = enterprise_chain()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, chain.gl.email, PASSWORD)
+    page.goto("/profile/")
+    assert not page.locator("details.menu > summary").is_visible()
+    assert page.locator("nav.primary a[href='/roles/']").is_visible()
+    assert page.locator("#language-select").is_visible()
+    assert page.locator("nav.acting").is_visible()

@@ -31,8 +31,13 @@ def load_content(
     existing = {page.slug: page for page in Page.objects.all()}
     to_load = [spec for spec in PAGES if overwrite or spec["slug"] not in existing]
     if dry_run or not to_load:
-        if stdout:
-            stdout.write(f"{len(to_load)} wizard page(s) to load.\n")
+        if stdout and dry_run:
+            stdout.write(f"Dry run: {len(to_load)} wizard page(s) would be loaded.\n")
+        elif stdout:
+            # The usual case (the first migrate loads the pages): nothing is wrong.
+            stdout.write(
+                f"Wizard content already loaded ({len(existing)} pages; editors' changes kept).\n"
+            )
         return [spec["slug"] for spec in to_load]
 
     pages: dict[str, Page] = dict(existing)
