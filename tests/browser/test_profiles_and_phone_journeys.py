@@ -80,19 +80,19 @@ def test_designate_myself_disables_the_other_person_s_fields(page):
     designate_gl_page(page, world)
     assert not run_axe(page)
     for name in IDENTITY:
-        expect(page.locator(f"input[name={name}]")).to_be_enabled()
+        expect(page.locator(f"main input[name={name}]")).to_be_enabled()
 
     page.locator("input[name=myself]").check()
     for name in IDENTITY:
-        expect(page.locator(f"input[name={name}]")).to_be_disabled()
+        expect(page.locator(f"main input[name={name}]")).to_be_disabled()
     # The e-mail's language stays: a required field, which a disabled control would not send.
-    expect(page.locator("select[name=language]")).to_be_enabled()
+    expect(page.locator("main select[name=language]")).to_be_enabled()
     assert not run_axe(page)
 
     # Unchecked: the person's fields can be typed in again.
     page.locator("input[name=myself]").uncheck()
     for name in IDENTITY:
-        expect(page.locator(f"input[name={name}]")).to_be_enabled()
+        expect(page.locator(f"main input[name={name}]")).to_be_enabled()
 
     page.locator("input[name=myself]").check()
     page.locator("main form[method=post] button[type=submit]").click()
@@ -112,7 +112,7 @@ def test_designate_myself_without_javascript_works_as_before(browser, live_serve
         no_script.locator("input[name=myself]").check()
         # Nothing is disabled; a name typed anyway is ignored, as the help text says.
         for name in IDENTITY:
-            expect(no_script.locator(f"input[name={name}]")).to_be_enabled()
+            expect(no_script.locator(f"main input[name={name}]")).to_be_enabled()
         no_script.locator("input[name=first_name]").fill("Quelqu'un d'autre")
         no_script.locator("main form[method=post] button[type=submit]").click()
         expect(no_script).to_have_url(f"/enterprises/{world.enterprise.number}/")
