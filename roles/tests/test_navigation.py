@@ -33,3 +33,35 @@ def test_the_menu_offers_role_management_to_local_managers_only(client, gl, pers
     assert f'href="{home}"' not in client.get(reverse("roles:profile")).content.decode()
     client.force_login(gl)
     assert f'href="{home}"' in client.get(reverse("roles:profile")).content.decode()
+
+
+def sub_navigation(html: str, css_class: str) -> str:
+    start = html.index(f'class="{css_class}')
+    return html[start : html.index("</nav>", start)]
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "roles:list",
+        "roles:invite",
+        "roles:bulk_upload",
+        "roles:direct",
+        "roles:links",
+        "roles:invitations",
+    ],
+)
+def test_the_sub_navigation_marks_the_current_page_and_only_it(client, gl, eq, url_name):
+    client.force_login(gl)
+    url = reverse(url_name, args=[eq.pk])
+    nav = sub_navigation(client.get(url).content.decode(), "panel subnav")
+    assert nav.count('aria-current="page"') == 1
+    assert f'<a href="{url}" aria-current="page">' in nav
+
+
+def test_the_account_pages_mark_the_current_page(client, person):
+    client.force_login(person)
+    url = reverse("accounts:settings")
+    nav = sub_navigation(client.get(url).content.decode(), "account-nav subnav")
+    assert nav.count('aria-current="page"') == 1
+    assert f'<a href="{url}" aria-current="page">' in nav

@@ -4,7 +4,9 @@ Without Chromium the browser tests are skipped with a message saying how to inst
 except in CI (CI=true), where a missing browser is a failure.
 """
 
+import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -60,27 +62,79 @@ def csp_violations():
     return []
 
 
+# Every `aria-describedby`, `aria-labelledby` and `for` must name an element of the page: a
+# reference to nothing leaves a field without its label or its help for a screen reader, and
+# axe does not check `for` at all. Injected through the DevTools protocol into every document
+# the journeys load (so the page's CSP stays intact), it reports on the console.
+BROKEN_REFERENCE = "BROKEN-ID-REFERENCE"
+ID_REFERENCES = """() => {
+  const broken = [];
+  for (const attr of ["aria-describedby", "aria-labelledby"]) {
+    for (const el of document.querySelectorAll(`[${attr}]`)) {
+      // The admin's hidden "add another" template: its ids are only made when it is copied.
+      if (el.closest(".empty-form")) continue;
+      for (const id of el.getAttribute(attr).split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) {
+          broken.push(`${el.tagName.toLowerCase()} ${attr}="${id}"`);
+        }
+      }
+    }
+  }
+  for (const label of document.querySelectorAll("label[for]")) {
+    if (label.closest(".empty-form")) continue;
+    if (!document.getElementById(label.htmlFor)) broken.push(`label for="${label.htmlFor}"`);
+  }
+  return broken;
+}"""
+ID_REFERENCES_ON_LOAD = f"""document.addEventListener("DOMContentLoaded", () => {{
+  const broken = ({ID_REFERENCES})();
+  if (broken.length) {{
+    console.error("{BROKEN_REFERENCE} " + location.pathname + " " + JSON.stringify(broken));
+  }}
+}});"""
+
+
 @pytest.fixture
-def page(browser, live_server, csp_violations, settings):
+def broken_references():
+    return []
+
+
+def watch(page, csp_violations, broken_references) -> None:
+    """Collect the CSP violations and the broken id references of every page of a context."""
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            csp_violations.append(message.text)
+        elif message.text.startswith(BROKEN_REFERENCE):
+            path, broken = message.text.removeprefix(BROKEN_REFERENCE).split(maxsplit=1)
+            if broken := json.loads(broken):
+                broken_references.append((path, broken))
+
+    page.on("console", on_console)
+
+
+def new_context(browser, live_server, csp_violations, broken_references, locale="fr-BE"):
+    context = browser.new_context(base_url=live_server.url, locale=locale)
+    context.set_default_timeout(15_000)
+    context.add_init_script(script=ID_REFERENCES_ON_LOAD)
+    # Every CSP violation and every broken reference in a journey is a failure: collect them
+    # from the console of every page the context opens (pop-ups included).
+    context.on("page", lambda other: watch(other, csp_violations, broken_references))
+    return context
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations, broken_references, settings):
     from tests.reference_data import ensure_reference_data
 
     ensure_reference_data()
     settings.SITE_URL = live_server.url
-    context = browser.new_context(base_url=live_server.url, locale="fr-BE")
-    context.set_default_timeout(15_000)
+    context = new_context(browser, live_server, csp_violations, broken_references)
     page = context.new_page()
-    # Every CSP violation in a journey is a failure: collect them from the console.
-    page.on(
-        "console",
-        lambda message: (
-            csp_violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
     yield page
     context.close()
     assert not csp_violations, csp_violations
+    assert not broken_references, broken_references
 
 
 def run_axe(page) -> list[dict]:
@@ -89,11 +143,15 @@ def run_axe(page) -> list[dict]:
     # intact and a violation still means the portal itself broke it.
     page.evaluate(AXE.read_text())
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
+    violations = [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in results["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+    # The id references as they are now (a script may have changed the page since it loaded).
+    if broken := page.evaluate(ID_REFERENCES):
+        violations.append({"id": "broken-id-reference", "impact": "serious", "nodes": broken})
+    return violations
 
 
 def sign_in(page, email: str, password: str) -> None:
@@ -109,24 +167,14 @@ PASSWORD = "correct-horse-battery"  # the factories' password
 
 
 @pytest.fixture
-def open_page(browser, live_server, csp_violations):
+def open_page(browser, live_server, csp_violations, broken_references):
     """Another person's browser (its own cookies), watched for CSP violations like `page`."""
     contexts = []
 
     def open_page(locale: str = "fr-BE"):
-        context = browser.new_context(base_url=live_server.url, locale=locale)
-        context.set_default_timeout(15_000)
+        context = new_context(browser, live_server, csp_violations, broken_references, locale)
         contexts.append(context)
-        other = context.new_page()
-        other.on(
-            "console",
-            lambda message: (
-                csp_violations.append(message.text)
-                if "Content Security Policy" in message.text
-                else None
-            ),
-        )
-        return other
+        return context.new_page()
 
     yield open_page
     for context in contexts:
@@ -162,7 +210,6 @@ def sign_in_here(page, email: str, password: str = PASSWORD) -> None:
 
 def link_in_mail(to: str, path_part: str) -> str:
     """The newest link containing `path_part` in an e-mail sent to `to` (test outbox)."""
-    import re
 
     from django.core import mail
 

@@ -1,13 +1,14 @@
 """Every page a person uses fits a phone's width: nothing makes the page itself scroll sideways
-(wide tables scroll inside their own box)."""
+(wide tables scroll inside their own box), and the profiles' tables stack one card per row so
+that the person, the role and the status are read without scrolling at all."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD, enterprise_chain, sign_in
+from tests.browser.profile_pages import PHONE, look_up, open_as, profiles_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 390, "height": 844}
 
 
 def overflow(page) -> int:
@@ -126,3 +127,91 @@ def test_the_wide_screen_header_shows_its_menu_without_a_button(page):
     assert page.locator("nav.primary a[href='/roles/']").is_visible()
     assert page.locator("#language-select").is_visible()
     assert page.locator("nav.acting").is_visible()
+
+
+# Every cell of a table's rows (the first twenty) shown whole inside the phone's width: not
+# hidden, not beyond the right edge, not cut off inside its own box.
+CELLS_OUT_OF_VIEW = """() => [...document.querySelectorAll("main table tbody tr")]
+  .slice(0, 20).flatMap(row => [...row.children])
+  .filter(cell => {
+    const box = cell.getBoundingClientRect();
+    return !cell.checkVisibility() || box.width === 0 || box.left < -0.5
+      || box.right > document.documentElement.clientWidth + 0.5
+      || cell.scrollWidth > cell.clientWidth + 1;
+  })
+  .map(cell => `${cell.dataset.label || cell.tagName}: ${cell.textContent.trim().slice(0, 60)}`)"""
+
+
+def assert_fits_a_phone(page, path: str) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{path} is {width} px wide"
+    assert page.locator("main table tbody tr").count(), f"{path} shows no table"
+    assert not page.evaluate(CELLS_OUT_OF_VIEW), (path, page.evaluate(CELLS_OUT_OF_VIEW))
+
+
+def assert_in_view(locator) -> None:
+    """Seen without scrolling sideways: visible, and inside the phone's width."""
+    expect(locator).to_be_visible()
+    box = locator.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+
+
+def test_the_profiles_tables_show_the_person_the_role_and_the_status_on_a_phone(page):
+    from roles.models import RoleAttribution
+
+    world = profiles_world()
+    number, eq = world.enterprise.number, world.eq.pk
+    attribution = RoleAttribution.objects.get(person=world.user)
+    page.set_viewport_size(PHONE)
+
+    # The local manager's lists: attributions, invitations, links and the request waiting.
+    open_as(page, world.gl)
+    page.goto(f"/roles/q/{eq}/")
+    assert_fits_a_phone(page, "roles list")
+    row = page.locator("main table tbody tr", has_text=world.user.last_name)
+    assert_in_view(row.locator("th"))  # the person
+    assert_in_view(row.locator("td", has_text=attribution.role.name))  # the role
+    assert_in_view(row.locator(".badge"))  # the status
+    for path in (f"/roles/q/{eq}/invitations/", f"/roles/q/{eq}/links/"):
+        page.goto(path)
+        assert_fits_a_phone(page, path)
+    page.goto(f"/roles/q/{eq}/invitations/")
+    row = page.locator("main table tbody tr", has_text="Van den Bossche")
+    assert_in_view(row.locator("th"))
+    assert_in_view(row.locator("td").first)  # the roles
+    assert_in_view(row.locator(".badge"))
+
+    # The RAE's enterprise page (the people of the chain) and the chain's history.
+    open_as(page, world.rae)
+    for path in (f"/enterprises/{number}/", f"/enterprises/{number}/chain/"):
+        page.goto(path)
+        assert_fits_a_phone(page, path)
+    page.goto(f"/enterprises/{number}/")
+    row = page.locator("main table tbody tr", has_text=world.gl.last_name).first
+    assert_in_view(row.locator("th"))
+    assert_in_view(row.locator(".badge"))
+
+    # The legal representative's enterprises, and a profile with no role yet: the message
+    # that says so is read whole.
+    open_as(page, world.lr)
+    for path in ("/enterprises/", "/profile/"):
+        page.goto(path)
+        assert_fits_a_phone(page, path)
+
+    # A user's roles.
+    open_as(page, world.user)
+    page.goto("/profile/")
+    assert_fits_a_phone(page, "/profile/")
+    row = page.locator("main table tbody tr", has_text=attribution.role.name)
+    assert_in_view(row.locator("th"))  # the role
+    assert_in_view(row.locator(".badge"))  # the status
+
+    # The contact centre's result.
+    open_as(page, world.agent)
+    page.goto("/contact-centre/")
+    look_up(page, world)
+    assert_fits_a_phone(page, "contact-centre result")
+    row = page.locator("main table tbody tr").first
+    assert_in_view(row.locator("th"))  # the quality
+    assert_in_view(row.locator("td", has_text=world.gl.last_name))  # the person
+    assert_in_view(row.locator("td .badge").first)  # the status
