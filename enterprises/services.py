@@ -226,6 +226,10 @@ def _replace_active_rae(*, actor, enterprise: Enterprise) -> None:
             details=_details(old),
         )
         permissions_sync(old.person, enterprise)
+        # The replaced RAE learns it from the portal, not from a refused page (issue 12).
+        from enterprises.tasks import notify_rae_replaced
+
+        enqueue(notify_rae_replaced, old.pk)
 
 
 def _cancel_pending_rae(*, actor, enterprise: Enterprise) -> None:

@@ -27,7 +27,7 @@ from portal import submissions
 from portal.audit import Action, audit
 from portal.outbox import enqueue
 from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, max_length, printable, text_problems
-from roles import delivery
+from roles import csv_input, delivery
 from roles.models import (
     AccessLink,
     AccessRequest,
@@ -569,17 +569,9 @@ def invitation_request_new_link(*, actor, invitation: Invitation) -> None:
 
 # --- Bulk CSV ------------------------------------------------------------------------------
 
-CSV_COLUMNS = ["first_name", "last_name", "email", "roles", "valid_until", "national_number"]
+CSV_COLUMNS = csv_input.COLUMNS
 MAX_CSV_ROWS = 10000
-# What a row's error calls each column.
-CSV_LABELS = {
-    "first_name": _("First name"),
-    "last_name": _("Last name"),
-    "email": _("E-mail address"),
-    "roles": _("Roles"),
-    "valid_until": _("End date"),
-    "national_number": _("National number"),
-}
+CSV_LABELS = csv_input.LABELS  # what a row's error calls each column
 # Each column becomes a field of an invitation: its limit is the model's (the roles and the
 # date are checked against the catalogue and the calendar instead).
 CSV_LIMITS = {
@@ -614,11 +606,10 @@ def batch_parse(
     *, actor, enterprise_quality, uploaded, message: str = "", submission_key: str = ""
 ) -> InvitationBatch:
     """Parse a CSV into a draft batch: every row with its errors, nothing sent yet."""
-    raw = uploaded.read()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise RoleError(_("The file must be a CSV file encoded in UTF-8.")) from None
+        text = csv_input.decode(uploaded.read())
+    except csv_input.Unreadable as exc:
+        raise RoleError(exc.message) from None
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         delimiter = dialect.delimiter
@@ -629,10 +620,12 @@ def batch_parse(
         lines = list(reader)
     except csv.Error:
         raise RoleError(_("The file could not be read as CSV.")) from None
-    first_line = 1  # numbers as the manager's spreadsheet shows them: the header is line 1
-    if lines and [c.strip().lower() for c in lines[0]][:3] == CSV_COLUMNS[:3]:
-        lines = lines[1:]
-        first_line = 2
+    # Numbers as the manager's spreadsheet shows them: a header is line 1. A header in any of
+    # the four languages may order the columns as it likes; the rows come back in ours.
+    try:
+        lines, first_line = csv_input.split_header(lines)
+    except csv_input.Unreadable as exc:
+        raise RoleError(exc.message) from None
     if not lines:
         raise RoleError(_("The file contains no rows."))
     if len(lines) > MAX_CSV_ROWS:
@@ -883,7 +876,8 @@ def link_use(*, actor, link: AccessLink) -> AccessRequest | list[RoleAttribution
             uses__lt=F("max_uses"),
         ).update(uses=F("uses") + 1)
         if not taken:
-            raise RoleError(_("This link has expired or reached its limit of uses."))
+            link.refresh_from_db(fields=["status", "expires_at", "uses", "max_uses"])
+            raise RoleError(link.refusal or _("This link has reached its limit of uses."))
         enterprise = link.enterprise_quality.enterprise
         if link.requires_approval:
             request = AccessRequest.objects.create(link=link, person=actor)
@@ -910,6 +904,13 @@ def access_request_decide(*, actor, access_request: AccessRequest, approve: bool
         link = access_request.link
         if approve:
             _grant_from_link(link=link, person=access_request.person)
+        else:
+            # A refused request gives its use back (docs/DESIGN.md). The guarded status change
+            # above lets one decision through, so this runs once per request; F() keeps
+            # concurrent uses and refusals exact, and the check constraint the bound.
+            AccessLink.objects.filter(pk=link.pk, uses__gt=0).update(
+                uses=F("uses") - 1, updated_at=timezone.now()
+            )
         audit(
             actor=actor,
             action=Action.LINK_REQUEST_APPROVED if approve else Action.LINK_REQUEST_REJECTED,
