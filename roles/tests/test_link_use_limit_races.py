@@ -1,0 +1,77 @@
+"""A link's use limit under concurrency: people following it while the manager refuses a
+request. The counter moves by guarded F-expression updates under the check constraint, so
+the places given never exceed the limit and a refusal frees exactly one
+(PostgreSQL only: SQLite serialises every write anyway)."""
+
+import os
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from roles import services
+from roles.models import AccessLink, AccessRequest
+
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL)"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def together(*calls) -> list:
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait()
+            outcomes[index] = call()
+        except Exception as exc:  # noqa: BLE001 — recorded, asserted below
+            outcomes[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+def test_a_refusal_and_new_requests_at_once_never_exceed_the_limit(gl, eq, dimona):
+    link = services.link_create(
+        actor=gl,
+        enterprise_quality=eq,
+        label="Intranet",
+        roles=[dimona],
+        expires_at=timezone.now() + timedelta(days=7),
+        max_uses=2,
+        requires_approval=True,
+    )
+    held = [services.link_use(actor=UserFactory(), link=link) for _ in range(2)]
+    newcomers = [UserFactory() for _ in range(4)]
+    outcomes = together(
+        lambda: services.access_request_decide(actor=gl, access_request=held[0], approve=False),
+        lambda: services.access_request_decide(actor=gl, access_request=held[0], approve=False),
+        *[lambda p=p: services.link_use(actor=p, link=link) for p in newcomers],
+    )
+    # One refusal went through; the duplicate was told it was decided already.
+    decisions = outcomes[:2]
+    assert sum(1 for o in decisions if o is None) == 1
+    assert sum(1 for o in decisions if isinstance(o, services.RoleError)) == 1
+    # No newcomer met a database error: each either took a place or was refused politely.
+    uses = outcomes[2:]
+    assert all(isinstance(o, AccessRequest | services.RoleError) for o in uses), uses
+    link.refresh_from_db()
+    pending = AccessRequest.objects.filter(link=link, status=AccessRequest.Status.PENDING)
+    assert link.uses <= link.max_uses
+    # The counter is the places held: the pending requests (one original, the newcomers in).
+    assert link.uses == pending.count()
+    assert sum(1 for o in uses if isinstance(o, AccessRequest)) == pending.count() - 1
+    assert AccessLink.objects.get(pk=link.pk).uses in (1, 2)
