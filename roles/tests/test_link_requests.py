@@ -63,9 +63,7 @@ def test_approving_names_the_person_and_the_roles(client, gl, eq, dimona, dimona
     assert message == f"Marie Dupont now holds {dimona_read}, {dimona}."
 
 
-def test_refusing_names_the_person_and_the_roles_in_the_managers_language(
-    client, gl, eq, dimona
-):
+def test_refusing_names_the_person_and_the_roles_in_the_managers_language(client, gl, eq, dimona):
     link = _link(gl, eq, [dimona])
     person = UserFactory(first_name="Marie", last_name="Dupont")
     request = services.link_use(actor=person, link=link)
@@ -124,7 +122,7 @@ def test_a_visitor_not_signed_in_sees_the_offer_before_signing_in(eq, gl, dimona
     assert f"{reverse('account_login')}?next={url}" in page
     assert reverse("account_signup") in page
     assert LABEL not in page  # the manager's label is not the visitor's title
-    assert "<form method=\"post\"" not in page
+    assert '<form method="post"' not in page
     # Taking the roles still needs an account: a POST goes to the sign-in, nothing changes.
     response = Client().post(url)
     assert response.status_code == 302 and reverse("account_login") in response["Location"]

@@ -31,7 +31,7 @@ def together(*calls) -> list:
         try:
             barrier.wait()
             outcomes[index] = call()
-        except Exception as exc:  # noqa: BLE001 — recorded, asserted below
+        except Exception as exc:  # recorded, asserted below
             outcomes[index] = exc
         finally:
             connections.close_all()
