@@ -3,45 +3,16 @@ request. The counter moves by guarded F-expression updates under the check const
 the places given never exceed the limit and a refusal frees exactly one
 (PostgreSQL only: SQLite serialises every write anyway)."""
 
-import os
-import threading
 from datetime import timedelta
 
-import pytest
-from django.db import connections
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from roles import services
 from roles.models import AccessLink, AccessRequest
+from tests.concurrency import POSTGRES_RACES, run_together
 
-ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL)"),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def together(*calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as exc:  # recorded, asserted below
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+pytestmark = POSTGRES_RACES
 
 
 def test_a_refusal_and_new_requests_at_once_never_exceed_the_limit(gl, eq, dimona):
@@ -56,7 +27,7 @@ def test_a_refusal_and_new_requests_at_once_never_exceed_the_limit(gl, eq, dimon
     )
     held = [services.link_use(actor=UserFactory(), link=link) for _ in range(2)]
     newcomers = [UserFactory() for _ in range(4)]
-    outcomes = together(
+    outcomes = run_together(
         lambda: services.access_request_decide(actor=gl, access_request=held[0], approve=False),
         lambda: services.access_request_decide(actor=gl, access_request=held[0], approve=False),
         *[lambda p=p: services.link_use(actor=p, link=link) for p in newcomers],
