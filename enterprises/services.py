@@ -226,7 +226,7 @@ def _replace_active_rae(*, actor, enterprise: Enterprise) -> None:
             details=_details(old),
         )
         permissions_sync(old.person, enterprise)
-        # The replaced RAE learns it from the portal, not from a refused page (issue 12).
+        # Told by e-mail (on commit), or the replaced RAE would learn it from a refused page.
         from enterprises.tasks import notify_rae_replaced
 
         enqueue(notify_rae_replaced, old.pk)
