@@ -223,6 +223,8 @@ def _replace_active_rae(*, actor, enterprise: Enterprise) -> None:
             details=_details(old),
         )
         permissions_sync(old.person, enterprise)
+        # Told by e-mail (on commit), or the replaced RAE would learn it from a refused page.
+        enqueue(task_names.NOTIFY_RAE_REPLACED, old.pk)
 
 
 def _cancel_pending_rae(*, actor, enterprise: Enterprise) -> None:

@@ -6,3 +6,4 @@
 
 SEND_DESIGNATION_LINK = "enterprises.send_designation_link"
 EXPIRE_DESIGNATION_LINKS = "enterprises.expire_designation_links"
+NOTIFY_RAE_REPLACED = "enterprises.notify_rae_replaced"

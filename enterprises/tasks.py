@@ -7,7 +7,9 @@ from celery import shared_task
 from django.urls import reverse
 
 from enterprises import services, task_names
+from enterprises.models import Designation
 from portal.mail import absolute_url, send_templated_mail
+from portal.notices import RETRY, notice, with_retries
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +58,39 @@ def send_designation_link(self, designation_id: int) -> bool:
 @shared_task(name=task_names.EXPIRE_DESIGNATION_LINKS)
 def expire_designation_links() -> int:
     return services.designations_expire()
+
+
+@shared_task(bind=True, name=task_names.NOTIFY_RAE_REPLACED, **RETRY)
+def notify_rae_replaced(self, designation_id: int) -> None:
+    """Tell the replaced RAE, in their language, that they no longer manage the access."""
+    with_retries(self, lambda: _notify_rae_replaced(self, designation_id))
+
+
+def _notify_rae_replaced(task, designation_id: int) -> None:
+    old = (
+        Designation.objects.filter(pk=designation_id, status=Designation.Status.REPLACED)
+        .select_related("enterprise", "person", "ended_by")
+        .first()
+    )
+    if old is None:
+        return
+    # Runs on commit: the RAE who replaced them is the active one now.
+    successor = (
+        Designation.objects.active()
+        .filter(enterprise=old.enterprise, kind=old.kind)
+        .select_related("person")
+        .first()
+    )
+    person = old.person
+    notice(
+        task,
+        template="emails/rae_replaced",
+        to=person.email if person else old.email,
+        language=(person.language if person else "") or old.language,
+        context={
+            "designation": old,
+            "enterprise": old.enterprise,
+            "successor": successor,
+            "url": absolute_url(reverse("enterprises:mine")),
+        },
+    )

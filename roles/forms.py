@@ -199,7 +199,9 @@ class BulkUploadForm(SubmissionKeyMixin, SafeTextMixin, forms.Form):
         label=_("CSV file"),
         help_text=_(
             "Columns: first name, last name, e-mail, roles (codes separated by ;), "
-            "end date (YYYY-MM-DD, optional), national number (optional)."
+            "end date (YYYY-MM-DD, optional), national number (optional). A first row "
+            "naming the columns, in French, Dutch, German or English, may give them in "
+            "another order. Saved as CSV UTF-8, Windows CSV or Excel's “Unicode text”."
         ),
     )
     message = forms.CharField(

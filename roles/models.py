@@ -446,6 +446,32 @@ class AccessLink(TimeStamped):
             and self.uses < self.max_uses
         )
 
+    @property
+    def refusal(self):
+        """Why the link gives nothing now (a translated sentence), or None while it works.
+
+        A pending request holds its place and a refused one gives it back (docs/DESIGN.md):
+        a full link with requests still waiting may open again, and the visitor is told so.
+        """
+        if self.status != self.Status.ACTIVE:
+            return _("The manager disabled this link.")
+        if self.expires_at <= timezone.now():
+            return _("This link has expired.")
+        if self.uses < self.max_uses:
+            return None
+        if self.requests.filter(status=AccessRequest.Status.PENDING).exists():
+            return _(
+                "Every place this link offers is taken, some by requests waiting for the "
+                "manager's decision. A refused request frees its place: try again later."
+            )
+        return _("This link has reached its limit of uses.")
+
+    @property
+    def roles_named(self) -> str:
+        """What the link offers, as people read it ("Dimona — Declaration, DmfA — …"): the
+        e-mails and messages name this and the enterprise, never the manager's own label."""
+        return ", ".join(str(role) for role in self.roles.select_related("application"))
+
 
 class AccessRequest(TimeStamped):
     class Status(models.TextChoices):

@@ -123,6 +123,10 @@ def invitations_for_manager(enterprise_quality):
 def links_for_manager(enterprise_quality):
     return (
         AccessLink.objects.filter(enterprise_quality=enterprise_quality)
+        # The pending requests hold places of `uses` (docs/DESIGN.md): the page says how many.
+        .annotate(
+            pending_count=Count("requests", filter=Q(requests__status=AccessRequest.Status.PENDING))
+        )
         .prefetch_related("roles__application")
         .order_by("-created_at")
     )

@@ -357,7 +357,16 @@ def request_decide(request, eq_id: int, pk: int):
             services.access_request_decide(
                 actor=request.user, access_request=access_request, approve=decision == "approve"
             )
-            messages.success(request, _("The request was answered."))
+            names = {
+                "name": str(access_request.person),
+                "roles": access_request.link.roles_named,
+            }
+            if decision == "approve":
+                messages.success(request, _("%(name)s now holds %(roles)s.") % names)
+            else:
+                messages.success(
+                    request, _("The request of %(name)s for %(roles)s was refused.") % names
+                )
         except Refusal as exc:
             show_refusal(request, exc)
     return redirect("roles:links", eq_id=eq.pk)
@@ -524,15 +533,22 @@ def invitation_renew(request, token: str):
     return redirect("roles:invitation", token=token)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def link_follow(request, slug: str):
+    """A published link. As with an invitation, whoever opens it first sees what it offers
+    (enterprise, quality, roles, expiry); taking the roles or asking for them needs an
+    account, and allauth brings the person back here after signing in or up."""
     link = permissions.link_by_slug(slug)
     context = {
         "link": link,
         "roles": link.roles.select_related("application"),
+        "refusal": link.refusal,
         "help_slug": "user-request-role",
     }
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return render(request, "roles/link_follow.html", context)
     if request.method == "POST":
         try:
             result = services.link_use(actor=request.user, link=link)

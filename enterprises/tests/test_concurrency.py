@@ -2,16 +2,16 @@
 serialises every write anyway)."""
 
 import os
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from accounts.tests.factories import UserFactory
 from enterprises import services
 from enterprises.models import Designation
 from enterprises.tests.conftest import person
 from enterprises.tests.factories import EnterpriseFactory, MandateFactory
+from tests.concurrency import run_together
 
 # Decided before any database set-up: a transactional test on SQLite cannot even flush
 # (the audit table's append-only triggers forbid DELETE).
@@ -26,27 +26,6 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def _postgres_only():
     assert connection.vendor == "postgresql"
-
-
-def run_together(*calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as exc:  # recorded, asserted below
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def test_two_concurrent_self_designations_as_rae_leave_one_active():

@@ -18,19 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import normalize_national_number
 from portal.refusals import Refusal
 from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, max_length, printable, text_problems
+from roles import csv_input
 from roles.models import Invitation
 
-CSV_COLUMNS = ["first_name", "last_name", "email", "roles", "valid_until", "national_number"]
+CSV_COLUMNS = csv_input.COLUMNS
 MAX_CSV_ROWS = 10000
-# What a row's error calls each column.
-CSV_LABELS = {
-    "first_name": _("First name"),
-    "last_name": _("Last name"),
-    "email": _("E-mail address"),
-    "roles": _("Roles"),
-    "valid_until": _("End date"),
-    "national_number": _("National number"),
-}
+CSV_LABELS = csv_input.LABELS  # what a row's error calls each column
 # Each column becomes a field of an invitation: its limit is the model's (the roles and the
 # date are checked against the catalogue and the calendar instead).
 CSV_LIMITS = {
@@ -65,9 +58,9 @@ def csv_lines(raw: bytes) -> tuple[list[list[str]], int]:
     """The file's data lines and the number its first one has in the manager's spreadsheet;
     a `Refusal` when the file as a whole cannot be taken (encoding, format, size)."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Refusal(_("The file must be a CSV file encoded in UTF-8.")) from None
+        text = csv_input.decode(raw)
+    except csv_input.Unreadable as exc:
+        raise Refusal(exc.message) from None
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         delimiter = dialect.delimiter
@@ -78,10 +71,12 @@ def csv_lines(raw: bytes) -> tuple[list[list[str]], int]:
         lines = list(reader)
     except csv.Error:
         raise Refusal(_("The file could not be read as CSV.")) from None
-    first_line = 1  # numbers as the manager's spreadsheet shows them: the header is line 1
-    if lines and [c.strip().lower() for c in lines[0]][:3] == CSV_COLUMNS[:3]:
-        lines = lines[1:]
-        first_line = 2
+    # Numbers as the manager's spreadsheet shows them: a header is line 1. A header in any of
+    # the four languages may order the columns as it likes; the rows come back in ours.
+    try:
+        lines, first_line = csv_input.split_header(lines)
+    except csv_input.Unreadable as exc:
+        raise Refusal(exc.message) from None
     if not lines:
         raise Refusal(_("The file contains no rows."))
     if len(lines) > MAX_CSV_ROWS:

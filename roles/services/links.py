@@ -115,7 +115,8 @@ def link_use(*, actor, link: AccessLink) -> AccessRequest | list[RoleAttribution
             uses__lt=F("max_uses"),
         ).update(uses=F("uses") + 1)
         if not taken:
-            raise Refusal(_("This link has expired or reached its limit of uses."))
+            link.refresh_from_db(fields=["status", "expires_at", "uses", "max_uses"])
+            raise Refusal(link.refusal or _("This link has reached its limit of uses."))
         enterprise = link.enterprise_quality.enterprise
         if link.requires_approval:
             request = AccessRequest.objects.create(link=link, person=actor)
@@ -140,6 +141,13 @@ def access_request_decide(*, actor, access_request: AccessRequest, approve: bool
         link = access_request.link
         if approve:
             _grant_from_link(link=link, person=access_request.person)
+        else:
+            # A refused request gives its use back (docs/DESIGN.md). The guarded status change
+            # above lets one decision through, so this runs once per request; F() keeps
+            # concurrent uses and refusals exact, and the check constraint the bound.
+            AccessLink.objects.filter(pk=link.pk, uses__gt=0).update(
+                uses=F("uses") - 1, updated_at=timezone.now()
+            )
         audit(
             actor=actor,
             action=Action.LINK_REQUEST_APPROVED if approve else Action.LINK_REQUEST_REJECTED,

@@ -323,3 +323,21 @@ def test_the_beat_task_expires_invitations(
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.EXPIRED
     assert AuditEvent.objects.filter(action="invitation.expired").count() == 1
+
+
+def test_a_revoked_invitations_page_says_to_ask_the_manager(
+    client, gl, eq, dimona, person, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    invitation = invite(
+        django_capture_on_commit_callbacks, actor=gl, eq=eq, roles=[dimona], email=person.email
+    )
+    services.invitation_revoke(actor=gl, invitation=invitation)
+    url = reverse("roles:invitation", args=[token_from(mailoutbox[0])])
+    for who in (None, person):  # before signing in, and signed in
+        if who:
+            client.force_login(who)
+        page = client.get(url).content.decode()
+        assert "The manager withdrew this invitation." in page
+        assert f"ask {gl}, local manager of Boulangerie Dupont for the quality Employer" in page
+        assert reverse("wizard:page", kwargs={"slug": "user-request-role"}) in page

@@ -100,8 +100,23 @@ def test_a_local_manager_gives_roles_and_users_manage_them(
     page.locator("input[name=max_uses]").fill("10")
     submit(page)
     expect(page).to_have_url(f"{roles_path}links/")
-    published_link = page.locator("main table code").first.inner_text().strip()
+    # The address sits in a read-only field (selectable without JavaScript)...
+    published_link = page.locator("main table input.link-url").first.input_value().strip()
     assert "/links/" in published_link
+    # ... and its copy button puts it on the clipboard, with a visible confirmation.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.locator("main table button[data-copy]").first.click()
+    expect(page.locator("main table .copy-status").first).not_to_be_empty()
+    assert page.evaluate("navigator.clipboard.readText()") == published_link
+    assert not run_axe(page)
+
+    # A visitor who is not signed in sees what the link offers before signing in.
+    visitor = open_page(locale)
+    visitor.goto(published_link)
+    expect(visitor.locator("main h1")).to_contain_text(eq.enterprise.name)
+    expect(visitor.locator("main ul").first).to_contain_text(role_name("ebox-read", language))
+    expect(visitor.locator("main a[href*='/accounts/login/']")).to_be_visible()
+    assert not run_axe(visitor)
 
     # --- Anne has an account: she follows the invitation e-mail, signs in, accepts.
     anne_page = open_page(locale)
