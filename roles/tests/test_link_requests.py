@@ -77,7 +77,7 @@ def test_refusing_names_the_person_and_the_roles_in_the_managers_language(client
     (message,) = _flash(response)
     assert "Marie Dupont" in message and str(dimona) in message
     with translation.override("fr"):
-        expected = services._("The request of %(name)s for %(roles)s was refused.") % {
+        expected = translation.gettext("The request of %(name)s for %(roles)s was refused.") % {
             "name": "Marie Dupont",
             "roles": str(dimona),
         }
