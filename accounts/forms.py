@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import IdentityDocument, Language, User
+from accounts.models import IdentityDocument, Language, User, reading_language
 from accounts.validators import normalize_national_number
 from portal.forms import ReasonField
 from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, SafeTextMixin, max_length
@@ -34,7 +34,10 @@ class SignupForm(SafeTextMixin, forms.Form):
 
     first_name = forms.CharField(label=_("First name"), max_length=max_length(User, "first_name"))
     last_name = forms.CharField(label=_("Last name"), max_length=max_length(User, "last_name"))
-    language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
+    # Proposes the language the page is read in (a callable: evaluated per request).
+    language = forms.ChoiceField(
+        label=_("Preferred language"), choices=Language.choices, initial=reading_language
+    )
     national_number = NationalNumberField(
         required=False,
         help_text=_(

@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import format_national_number, validate_national_number
@@ -11,6 +12,17 @@ class Language(models.TextChoices):
     NL = "nl", "Nederlands"
     DE = "de", "Deutsch"
     EN = "en", "English"
+
+
+def reading_language() -> str:
+    """The language the person is reading the portal in: every language default follows it.
+
+    The request's language (LocaleMiddleware: the language cookie, else the browser's
+    Accept-Language), so a form opened in a Dutch browser proposes Dutch. Outside a request
+    (tasks, commands) it is the portal's default language.
+    """
+    code = (translation.get_language() or "").split("-")[0]
+    return code if code in Language.values else settings.LANGUAGE_CODE
 
 
 class NationalNumberSource(models.TextChoices):
@@ -67,7 +79,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     language = models.CharField(
-        _("preferred language"), max_length=2, choices=Language, default=Language.FR
+        _("preferred language"), max_length=2, choices=Language, default=reading_language
     )
     national_number = models.CharField(
         _("national number"),

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Language
+from accounts.models import Language, reading_language
 from accounts.validators import normalize_national_number
 from enterprises.models import Designation, Quality
 from enterprises.numbers import normalize_enterprise_number
@@ -44,15 +44,18 @@ class PersonForm(SafeTextMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), max_length=max_length(Designation, "email"), required=False
     )
-    language = forms.ChoiceField(label=_("Language of the e-mail"), choices=Language.choices)
+    # The language the manager reads the page in: the person designated most likely shares
+    # it, and a manager's preference saved before languages followed the reader (French by
+    # default) would propose French in a Dutch or German page.
+    language = forms.ChoiceField(
+        label=_("Language of the e-mail"), choices=Language.choices, initial=reading_language
+    )
 
     def __init__(self, *args, actor=None, allow_myself: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
         if not allow_myself:
             del self.fields["myself"]
-        if actor is not None:
-            self.fields["language"].initial = actor.language
 
     def has_person(self) -> bool:
         data = self.cleaned_data

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from accounts.models import reading_language
 from accounts.validators import format_national_number, validate_national_number
 from enterprises import chain
 
@@ -327,7 +328,7 @@ class Designation(TimeStamped):
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
     email = models.EmailField(_("e-mail address"))
-    language = models.CharField(_("language"), max_length=2, default="fr")
+    language = models.CharField(_("language"), max_length=2, default=reading_language)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     designated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

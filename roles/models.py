@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import reading_language
 from accounts.validators import format_national_number, validate_national_number
 
 
@@ -306,7 +307,7 @@ class Invitation(TimeStamped):
     national_number = models.CharField(
         _("national number"), max_length=11, blank=True, validators=[validate_national_number]
     )
-    language = models.CharField(_("language"), max_length=2, default="fr")
+    language = models.CharField(_("language"), max_length=2, default=reading_language)
     message = models.TextField(_("personal message"), blank=True)
     roles = models.ManyToManyField(Role, related_name="+", verbose_name=_("roles"))
     valid_until = models.DateField(_("attribution valid until"), null=True, blank=True)
