@@ -4,7 +4,6 @@ confirmation e-mail and the portal in that language, without choosing it anywher
 import re
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.utils import translation
 
