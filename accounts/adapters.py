@@ -1,9 +1,15 @@
+from dataclasses import dataclass
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthError, AuthProcess
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from requests import RequestException
 
@@ -11,7 +17,23 @@ from accounts import identity_provider as idp
 from accounts.models import NationalNumberSource
 from accounts.selectors import account_with_verified_email, account_with_verified_number
 from accounts.services import NumberTaken, national_number_verify
+from portal.languages import default_language
 from portal.text import forbidden_character, max_length, text_error
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's templates read as `current_site`: the portal's name and address."""
+
+    name: str
+    domain: str
+
+
+def recipient_language(email: str, user=None) -> str:
+    """The language of an e-mail to `email`: the account's preference, else the page's."""
+    if user is None or not getattr(user, "language", None):
+        user = get_user_model().objects.filter(email__iexact=email).only("language").first()
+    return getattr(user, "language", None) or default_language()
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,11 +49,41 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().clean_email(email)
 
     def send_mail(self, template_prefix, email, context):
-        # allauth's e-mails go out in the recipient's language when we know it.
-        user = context.get("user")
-        language = getattr(user, "language", None) or translation.get_language()
+        """allauth's e-mails, written as the portal's: its name, its layout, the person's
+        language.
+
+        The language is the recipient's preference when an account has this address (a
+        password reset asked from a German page still reaches a Dutch-speaking person in
+        Dutch), else the page's. `current_site` is the portal, not the request's host: the
+        templates (templates/account/email/) greet with the portal's name and sign with its
+        address.
+        """
+        language = recipient_language(email, context.get("user"))
         with translation.override(language):
-            super().send_mail(template_prefix, email, context)
+            portal = PortalSite(name=str(settings.PORTAL_NAME), domain=settings.SITE_URL)
+            super().send_mail(
+                template_prefix,
+                email,
+                {"current_site": portal, "portal_name": portal.name, "site_url": portal.domain,
+                 "language": language, **context},
+            )  # fmt: skip
+
+    def format_email_subject(self, subject: str) -> str:
+        return _("%(subject)s – %(portal)s") % {
+            "subject": force_str(subject),
+            "portal": settings.PORTAL_NAME,
+        }
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # allauth writes text only: the portal's HTML layout carries that text, so these
+        # e-mails look like every other portal e-mail.
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        if isinstance(message, EmailMultiAlternatives) and not message.alternatives:
+            html = render_to_string(
+                "emails/allauth_message.html", {**context, "text": message.body}
+            )
+            message.attach_alternative(html, "text/html")
+        return message
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import IdentityDocument, User
 from accounts.validators import normalize_national_number
 from portal.forms import ReasonField
-from portal.languages import language_choices
+from portal.languages import default_language, language_choices
 from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, SafeTextMixin, max_length
 
 
@@ -35,7 +35,10 @@ class SignupForm(SafeTextMixin, forms.Form):
 
     first_name = forms.CharField(label=_("First name"), max_length=max_length(User, "first_name"))
     last_name = forms.CharField(label=_("Last name"), max_length=max_length(User, "last_name"))
-    language = forms.ChoiceField(label=_("Preferred language"), choices=language_choices)
+    # Proposes the language the page is read in (a callable: evaluated per request).
+    language = forms.ChoiceField(
+        label=_("Preferred language"), choices=language_choices, initial=default_language
+    )
     national_number = NationalNumberField(
         required=False,
         help_text=_(

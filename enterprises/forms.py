@@ -10,7 +10,7 @@ from enterprises.models import Designation, Quality
 from enterprises.numbers import normalize_enterprise_number
 from enterprises.services import PersonData
 from portal.forms import ReasonField, SubmissionKeyMixin
-from portal.languages import language_choices
+from portal.languages import default_language, language_choices
 from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, SafeTextMixin, max_length
 
 
@@ -51,15 +51,18 @@ class PersonForm(SafeTextMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), max_length=max_length(Designation, "email"), required=False
     )
-    language = forms.ChoiceField(label=_("Language of the e-mail"), choices=language_choices)
+    # The language the manager reads the page in: the person designated most likely shares
+    # it, and a manager's preference saved before languages followed the reader (French by
+    # default) would propose French in a Dutch or German page.
+    language = forms.ChoiceField(
+        label=_("Language of the e-mail"), choices=language_choices, initial=default_language
+    )
 
     def __init__(self, *args, actor=None, allow_myself: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
         if not allow_myself:
             del self.fields["myself"]
-        if actor is not None:
-            self.fields["language"].initial = actor.language
 
     def has_person(self) -> bool:
         data = self.cleaned_data

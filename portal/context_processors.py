@@ -4,6 +4,7 @@ from django.utils.functional import SimpleLazyObject
 
 from enterprises.chain import LOCAL_MANAGER_KINDS
 from portal.groups import CONTACT_CENTRE, in_group
+from portal.links import contact_centre_url
 
 
 def portal(request) -> dict:
@@ -38,7 +39,7 @@ def portal(request) -> dict:
 
     return {
         "portal_name": settings.PORTAL_NAME,
-        "contact_centre_url": settings.CONTACT_CENTRE_URL,
+        "contact_centre_url": contact_centre_url,  # called by the template: its language
         # Where a person verifies their national number (accounts/_verify_identity.html).
         "identity_provider": (
             {"id": settings.OIDC_PROVIDER_ID, "name": settings.OIDC_PROVIDER_NAME}

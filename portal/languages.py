@@ -13,6 +13,7 @@ changes no migration).
 """
 
 from django.conf import settings
+from django.utils import translation
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -21,5 +22,9 @@ def language_choices() -> list[tuple[str, str]]:
 
 
 def default_language() -> str:
-    """The language of whoever has told the portal none: the portal's own."""
-    return settings.LANGUAGE_CODE
+    """The language of whoever has told the portal none: the one they are reading the portal
+    in (LocaleMiddleware's choice: the language cookie, else the browser's Accept-Language),
+    so a form opened in a Dutch browser proposes Dutch; outside a request (tasks, commands),
+    or for a language the portal does not have, the portal's own (`LANGUAGE_CODE`)."""
+    code = (translation.get_language() or "").split("-")[0]
+    return code if code in {c for c, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE

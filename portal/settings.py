@@ -207,7 +207,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_TIMEOUT", 300, minimum=30)
 # allauth's methods plus "sign-in": a sign-in counts as a recent authentication (accounts/mfa.py).
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "code", "mfa", "sign-in")
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[eGov] "
+# allauth's subjects name the portal (accounts.adapters.AccountAdapter.format_email_subject).
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
@@ -385,9 +385,10 @@ ROLES_INVITATION_LIMITS = {
 }
 ROLES_REMINDER_DAYS = env_int("ROLE_REMINDER_DAYS", 14, minimum=1)
 ROLES_EMAIL_CHANGE_MAX_AGE = env_int("EMAIL_CHANGE_LINK_SECONDS", 2 * 24 * 3600, minimum=300)
+# `{language}` becomes the reader's language (portal.links.contact_centre_url).
 CONTACT_CENTRE_URL = env_url(
     "CONTACT_CENTRE_URL",
-    "https://www.socialsecurity.be/site_fr/general/helpcentre/contact.htm",
+    "https://www.socialsecurity.be/site_{language}/general/helpcentre/contact.htm",
     schemes=("https", "http"),
 )
 PORTAL_NAME = _("My eGov role management")

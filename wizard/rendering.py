@@ -13,13 +13,13 @@ from typing import Any
 
 import markdown
 import nh3
-from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from portal.actions import action_url
 from portal.languages import default_language
+from portal.links import contact_centre_url
 from wizard.models import LINK_REFERENCE
 
 HOME_SLUG = "home"
@@ -55,7 +55,7 @@ def link_target(link: dict[str, Any]) -> tuple[str | None, str]:
     if kind == "external" and str(link.get("url", "")).startswith("https://"):
         return link["url"], "external"
     if kind == "contact":
-        return settings.CONTACT_CENTRE_URL, "external"
+        return contact_centre_url(), "external"  # the page's language (cached per language)
     return None, ""
 
 

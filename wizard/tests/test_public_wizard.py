@@ -102,7 +102,9 @@ def test_every_link_on_every_page_resolves(client):
 
 
 @pytest.mark.django_db
-def test_portal_actions_and_contact_centre_are_linked(client):
+def test_portal_actions_and_contact_centre_are_linked(client, settings):
+    # One address for every language (the per-language one is tested in portal/tests).
+    settings.CONTACT_CENTRE_URL = "https://contact.example/help"
     html = client.get(reverse("wizard:page", kwargs={"slug": "lr-register"})).content.decode()
     assert f'href="{reverse("enterprises:register")}"' in html
     html = client.get(reverse("wizard:page", kwargs={"slug": "user-change-email"})).content.decode()
