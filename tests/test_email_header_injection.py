@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 
-from .portal_world import build_world, new_person
+from .personas import build_world, new_person
 from .security_helpers import snapshot
 from .test_csrf_and_safe_methods import client_for
 
@@ -55,11 +55,6 @@ def assert_clean(message, *, to: str) -> None:
     assert b"evil.example" not in head or b"Subject:" in head  # only ever inside the subject
     for line in head.split(b"\n"):
         assert not line.lower().startswith((b"bcc:", b"cc:")), line
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 @pytest.mark.parametrize("name", EVIL_NAMES)

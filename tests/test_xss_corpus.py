@@ -26,7 +26,7 @@ from enterprises.models import Designation, Enterprise
 from portal.models import AuditEvent
 from roles.models import AccessLink, Invitation, InvitationBatch, RoleAttribution
 
-from .portal_world import World, build_world, new_person
+from .personas import World, build_world, new_person
 from .security_helpers import snapshot
 from .test_csrf_and_safe_methods import client_for
 
@@ -136,11 +136,6 @@ def assert_inert_mails(messages, payload: str, *, shown: bool = True) -> None:
 @pytest.fixture(params=PAYLOADS, ids=lambda p: re.sub(r"\W+", "_", p)[:24])
 def payload(request):
     return request.param
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def _get(user, url):

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory, national_number_for
 from enterprises.models import Designation, EnterpriseQuality, Quality, Registration
-from enterprises.tests.conftest import build_chain, signed_in
 from enterprises.tests.factories import EnterpriseFactory, MandateFactory
 from portal.models import AuditEvent
+from tests.personas import build_chain, signed_in
 
 pytestmark = pytest.mark.django_db
 
