@@ -437,6 +437,15 @@ def build_world(*, name: str = "Boulangerie Test") -> World:
     )
 
 
+def renamed(world: World, name: str) -> World:
+    """The world's enterprise under another name, as a registry import would rename it (a
+    test about a hostile name shows it on the world's pages)."""
+    Enterprise.objects.filter(pk=world.enterprise.pk).update(name=name)
+    world.enterprise.name = name
+    world.eq.enterprise.name = name
+    return world
+
+
 def new_person(index: int, prefix: str = "") -> dict[str, str]:
     return {
         f"{prefix}first_name": "Jan",

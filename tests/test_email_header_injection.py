@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 
-from .personas import build_world, new_person
+from .personas import new_person, renamed
 from .security_helpers import snapshot
 from .test_csrf_and_safe_methods import client_for
 
@@ -142,8 +142,10 @@ def test_names_in_subjects_are_flattened(world, name, django_capture_on_commit_c
 
 
 @pytest.mark.parametrize("name", EVIL_NAMES)
-def test_an_enterprise_name_in_a_subject_is_flattened(name, django_capture_on_commit_callbacks):
-    world = build_world(name=name)
+def test_an_enterprise_name_in_a_subject_is_flattened(
+    world, name, django_capture_on_commit_callbacks
+):
+    world = renamed(world, name)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(world.chain.gl, enforce_csrf=False).post(

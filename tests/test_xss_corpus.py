@@ -26,7 +26,7 @@ from enterprises.models import Designation, Enterprise
 from portal.models import AuditEvent
 from roles.models import AccessLink, Invitation, InvitationBatch, RoleAttribution
 
-from .personas import World, build_world, new_person
+from .personas import World, new_person, renamed
 from .security_helpers import snapshot
 from .test_csrf_and_safe_methods import client_for
 
@@ -210,9 +210,11 @@ def test_an_email_field_refuses_the_payload_with_a_form_error(world, bad, field)
     assert snapshot() == before
 
 
-def test_an_enterprise_name_from_the_registry_is_inert(payload, django_capture_on_commit_callbacks):
+def test_an_enterprise_name_from_the_registry_is_inert(
+    world, payload, django_capture_on_commit_callbacks
+):
     """Names come from the registry files (import_cbe); a hostile name stays text everywhere."""
-    world = build_world(name=payload)
+    world = renamed(world, payload)
     number = world.enterprise.number
     for page in ("enterprises:detail", "enterprises:chain"):
         assert_inert_html(_get(world.chain.rae, reverse(page, args=[number])).content, payload)

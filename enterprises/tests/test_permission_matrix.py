@@ -9,11 +9,19 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.tests.factories import UserFactory, national_number_for
+from accounts.tests.factories import national_number_for
 from enterprises.models import Designation, EnterpriseQuality, Quality, Registration
 from enterprises.tests.factories import EnterpriseFactory, MandateFactory
 from portal.models import AuditEvent
-from tests.personas import build_chain, signed_in
+from tests.personas import (
+    build_chain,
+    built_once,
+    make_agent,
+    make_impostor,
+    make_staff,
+    make_superuser,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -138,22 +146,33 @@ def counts() -> tuple[int, ...]:
     )
 
 
-@pytest.fixture
-def world(db, agent):
+def build_matrix_world():
     chain = build_chain(name="Alpha SRL")
     other = build_chain(name="Beta SA")
     unregistered = EnterpriseFactory(name="Gamma SC")
     MandateFactory(enterprise=unregistered, national_number=chain.lr.national_number)
     users = {
         **chain.people,
-        "agent": agent,
+        "agent": make_agent(),
         "anonymous": None,
-        "superuser": UserFactory(is_staff=True, is_superuser=True, national_number=None),
-        "staff": UserFactory(is_staff=True, national_number=None),
-        "impostor": UserFactory(declared=True, national_number=chain.lr.national_number),
+        "superuser": make_superuser(),
+        "staff": make_staff(),
+        "impostor": make_impostor(chain.lr),
     }
     users.update({f"other_{k}": v for k, v in other.people.items()})
     return chain, unregistered, users
+
+
+# Built once for the module's ~160 cases; each case starts from it (savepoint, fresh copies).
+@pytest.fixture(scope="module")
+def world_once(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker, build_matrix_world) as built:
+        yield built
+
+
+@pytest.fixture
+def world(world_once, db):
+    return world_once.fresh()
 
 
 @pytest.mark.parametrize(("action", "profile", "expected"), CASES)

@@ -8,7 +8,7 @@ designated by that RAE and have accepted, so their grants are the portal's own.
 import pytest
 
 from accounts.tests.factories import UserFactory
-from enterprises.models import Quality
+from enterprises.models import Designation, Quality
 from enterprises.tests.factories import EnterpriseFactory
 from roles.models import Role
 from tests.personas import (
@@ -65,7 +65,7 @@ def gl(eq, rae):
 
 @pytest.fixture
 def co_gl(eq, rae):
-    return make_gl(eq, kind="co_gl", by=rae)
+    return make_gl(eq, kind=Designation.Kind.CO_GL, by=rae)
 
 
 @pytest.fixture
