@@ -12,7 +12,7 @@ from allauth.mfa.models import Authenticator
 from django.apps import apps
 
 from accounts.tests.factories import national_number_for
-from enterprises.tests.conftest import build_chain, signed_in
+from tests.personas import build_chain, signed_in
 
 __all__ = ["build_chain", "enrol_totp", "person_data", "signed_in", "snapshot"]
 

@@ -8,11 +8,11 @@ from django.contrib import admin
 from django.urls import reverse
 
 from enterprises.models import Designation, EnterpriseQuality, Registration
-from enterprises.tests.conftest import signed_in
 from portal.models import AuditEvent
 from roles.models import AccessLink, AccessRequest, Invitation, InvitationBatch, RoleAttribution
+from tests.personas import signed_in
 
-from .portal_world import build_world
+from .personas import build_world
 from .security_helpers import snapshot
 
 pytestmark = pytest.mark.django_db

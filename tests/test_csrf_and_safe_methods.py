@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from enterprises.models import Designation, Quality
 
-from .portal_world import World, build_world, new_person
+from .personas import World, new_person
 from .security_helpers import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -374,11 +374,6 @@ def _portal_url_names() -> set[str]:
 def test_every_portal_url_is_in_the_table():
     missing = _portal_url_names() - {r.name for r in ROUTES}
     assert not missing, f"add these URLs to ROUTES: {sorted(missing)}"
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 @pytest.mark.parametrize("route", POST_ROUTES, ids=str)

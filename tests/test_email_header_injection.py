@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 
-from .portal_world import build_world, new_person
+from .personas import new_person, renamed
 from .security_helpers import snapshot
 from .test_csrf_and_safe_methods import client_for
 
@@ -55,11 +55,6 @@ def assert_clean(message, *, to: str) -> None:
     assert b"evil.example" not in head or b"Subject:" in head  # only ever inside the subject
     for line in head.split(b"\n"):
         assert not line.lower().startswith((b"bcc:", b"cc:")), line
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 @pytest.mark.parametrize("name", EVIL_NAMES)
@@ -147,8 +142,10 @@ def test_names_in_subjects_are_flattened(world, name, django_capture_on_commit_c
 
 
 @pytest.mark.parametrize("name", EVIL_NAMES)
-def test_an_enterprise_name_in_a_subject_is_flattened(name, django_capture_on_commit_callbacks):
-    world = build_world(name=name)
+def test_an_enterprise_name_in_a_subject_is_flattened(
+    world, name, django_capture_on_commit_callbacks
+):
+    world = renamed(world, name)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(world.chain.gl, enforce_csrf=False).post(

@@ -17,7 +17,8 @@ from html.parser import HTMLParser
 from django.test import TestCase
 from django.urls import reverse
 
-from .portal_world import World, build_world
+from tests.personas import World, build_world
+
 from .test_csrf_and_safe_methods import client_for
 
 REFERENCE_ATTRIBUTES = ("aria-describedby", "aria-labelledby", "for")

@@ -19,19 +19,19 @@ from accounts.models import NationalNumberSource, User
 from accounts.services import NumberTaken, national_number_verify
 from accounts.tests.factories import UserFactory, national_number_for
 from enterprises.models import Designation, Registration
-from enterprises.tests.conftest import signed_in
 from portal.models import AuditEvent
 from roles import services as role_services
 from roles.models import Invitation, RoleAttribution
+from tests.personas import signed_in
 
-from .portal_world import World, build_world, last_token, run_on_commit
+from .personas import World, last_token, run_on_commit
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def w() -> World:
-    return build_world()
+def w(world) -> World:
+    return world
 
 
 def impostor_of(person) -> User:

@@ -19,7 +19,7 @@ from enterprises.models import Designation
 from portal.text import forbidden_character, printable, text_error
 from roles.models import Invitation, InvitationBatch, RoleAttribution
 
-from .portal_world import build_world, new_person
+from .personas import new_person
 from .security_helpers import snapshot
 from .test_csrf_and_safe_methods import client_for
 
@@ -31,11 +31,6 @@ LONG_EMAIL = "a" * 300 + "@example.test"  # valid for Django's validator (320), 
 FIRST, LAST, EMAIL = _("First name"), _("Last name"), _("E-mail address")
 NN = _("National number")
 BAD_DATE = _("Invalid end date (use YYYY-MM-DD).")
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def _says(response, text, *fragments) -> None:

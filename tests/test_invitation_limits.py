@@ -9,7 +9,6 @@ from django.urls import reverse
 from portal.testing import clear_cache
 from roles.models import Invitation, InvitationBatch
 
-from .portal_world import build_world
 from .security_helpers import snapshot
 from .test_csrf_and_safe_methods import client_for
 
@@ -17,8 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(db):
-    world = build_world()
+def world(world):
     clear_cache()  # the world's own invitations start no count: each test sets its limits
     return world
 

@@ -26,7 +26,7 @@ from accounts import mfa
 from accounts.tests.factories import UserFactory
 from portal.groups import WIZARD_EDITORS
 
-from .portal_world import build_world
+from .personas import build_world
 from .security_helpers import enrol_totp, snapshot
 from .test_csrf_and_safe_methods import ROUTES, client_for
 

@@ -42,7 +42,6 @@ from hypothesis import strategies as st
 from roles.models import InvitationBatch
 from roles.services import CSV_COLUMNS
 
-from .portal_world import build_world
 from .security_helpers import snapshot
 from .test_csrf_and_safe_methods import ROUTES, Route, client_for
 
@@ -197,11 +196,6 @@ SIGNUP = Route(
     },
 )
 FUZZED_ROUTES = [*ROUTES, SIGNUP]
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def _targets(fields: list[str], valid: dict) -> list[tuple[str, int | None]]:

@@ -20,7 +20,7 @@ from django.urls import reverse
 from enterprises.models import Designation
 from roles.models import RoleAttribution
 
-from .portal_world import build_world, new_person
+from .personas import new_person
 from .security_helpers import build_chain, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -138,11 +138,6 @@ def test_a_kept_post_is_dropped_when_the_person_goes_elsewhere_first(chain):
     response = client.get(url)
     assert response.status_code == 200 and not response.context["form"].is_bound
     assert Designation.objects.count() == before
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def test_role_management_forms_ask_before_the_form(world):

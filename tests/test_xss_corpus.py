@@ -26,7 +26,7 @@ from enterprises.models import Designation, Enterprise
 from portal.models import AuditEvent
 from roles.models import AccessLink, Invitation, InvitationBatch, RoleAttribution
 
-from .portal_world import World, build_world, new_person
+from .personas import World, new_person, renamed
 from .security_helpers import snapshot
 from .test_csrf_and_safe_methods import client_for
 
@@ -138,11 +138,6 @@ def payload(request):
     return request.param
 
 
-@pytest.fixture
-def world(db):
-    return build_world()
-
-
 def _get(user, url):
     response = client_for(user, enforce_csrf=False).get(url)
     assert response.status_code == 200, (url, response.status_code)
@@ -215,9 +210,11 @@ def test_an_email_field_refuses_the_payload_with_a_form_error(world, bad, field)
     assert snapshot() == before
 
 
-def test_an_enterprise_name_from_the_registry_is_inert(payload, django_capture_on_commit_callbacks):
+def test_an_enterprise_name_from_the_registry_is_inert(
+    world, payload, django_capture_on_commit_callbacks
+):
     """Names come from the registry files (import_cbe); a hostile name stays text everywhere."""
-    world = build_world(name=payload)
+    world = renamed(world, payload)
     number = world.enterprise.number
     for page in ("enterprises:detail", "enterprises:chain"):
         assert_inert_html(_get(world.chain.rae, reverse(page, args=[number])).content, payload)

@@ -23,10 +23,13 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
         model = Enterprise
 
     number = factory.Sequence(enterprise_number_for)
-    name = factory.Faker("company")
+    # Fixed-width generated names, like the people of accounts' UserFactory: a random company
+    # or street (Faker's "English Ltd", "Administration Street") could hold a word a test
+    # looks for on a page (the language switcher, the admin), or another generated name.
+    name = factory.Sequence(lambda n: f"Enterprisename{n:06d}")
     juridical_form = "014"
     status = Enterprise.Status.ACTIVE
-    street = factory.Faker("street_name")
+    street = factory.Sequence(lambda n: f"Streetname{n:06d}")
     house_number = "1"
     zipcode = "1000"
     municipality = "Bruxelles"

@@ -9,9 +9,9 @@ from django.db import connection
 from accounts.tests.factories import UserFactory
 from enterprises import services
 from enterprises.models import Designation
-from enterprises.tests.conftest import person
 from enterprises.tests.factories import EnterpriseFactory, MandateFactory
 from tests.concurrency import run_together
+from tests.personas import person
 
 # Decided before any database set-up: a transactional test on SQLite cannot even flush
 # (the audit table's append-only triggers forbid DELETE).

@@ -12,9 +12,9 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from enterprises import services
 from enterprises.models import Designation
-from enterprises.tests.conftest import person, signed_in
 from portal.models import AuditEvent
 from portal.tokens import hash_token
+from tests.personas import person, signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.utils.html import escape
 
 from accounts.tests.factories import UserFactory
 from enterprises.models import JuridicalForm
-from enterprises.tests.conftest import signed_in
 from enterprises.tests.factories import EnterpriseFactory
+from tests.personas import signed_in
 
 pytestmark = pytest.mark.django_db
 

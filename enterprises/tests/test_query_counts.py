@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from accounts.tests.factories import national_number_for
 from enterprises.models import Designation
-from enterprises.tests.conftest import signed_in
 from portal.audit import Action, audit
+from tests.personas import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def queries(client, url) -> int:
 def test_constant_queries(chain, page, profile, django_assert_max_num_queries):
     if profile == "gl" and page != "enterprises:detail":
         pytest.skip("the chain is not the local manager's")
-    from enterprises.tests.conftest import build_chain
+    from tests.personas import build_chain
 
     small = build_chain(name="Small")
     user_small = small.people[profile]

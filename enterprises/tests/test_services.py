@@ -7,9 +7,9 @@ from guardian.shortcuts import get_user_perms
 from accounts.tests.factories import UserFactory
 from enterprises import services
 from enterprises.models import Designation, EnterpriseQuality, Quality, Registration
-from enterprises.tests.conftest import build_chain, designate_and_accept, person
 from enterprises.tests.factories import EnterpriseFactory, MandateFactory
 from portal.models import AuditEvent
+from tests.personas import build_chain, designate_and_accept, person
 
 pytestmark = pytest.mark.django_db
 

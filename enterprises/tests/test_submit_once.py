@@ -9,10 +9,10 @@ from django.utils import translation
 
 from accounts.tests.factories import UserFactory, national_number_for
 from enterprises.models import Designation, EnterpriseQuality, Quality, Registration
-from enterprises.tests.conftest import signed_in
 from enterprises.tests.factories import EnterpriseFactory, MandateFactory
 from portal import submissions
 from portal.models import AuditEvent, OutboxMessage
+from tests.personas import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory, national_number_for
 from enterprises.models import Designation, EnterpriseQuality, Registration
-from enterprises.tests.conftest import signed_in
 from enterprises.tests.factories import EnterpriseFactory, MandateFactory
 from portal.models import AuditEvent
+from tests.personas import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +149,7 @@ def test_forged_fields_are_ignored(chain):
 
 
 def test_another_enterprises_ids_answer_404(chain):
-    from enterprises.tests.conftest import build_chain
+    from tests.personas import build_chain
 
     other = build_chain(name="Other")
     other_gl = Designation.objects.get(person=other.gl, kind="gl")
@@ -203,7 +203,7 @@ def test_the_rae_revokes_a_co_rae_but_a_co_rae_cannot(chain):
     co_rae = Designation.objects.get(person=chain.co_rae, kind="co_rae")
     url = reverse("enterprises:revoke", args=[chain.enterprise.number, co_rae.pk])
     other_co_rae = UserFactory()
-    from enterprises.tests.conftest import designate_and_accept
+    from tests.personas import designate_and_accept
 
     designate_and_accept(chain.rae, other_co_rae, kind="co_rae", enterprise=chain.enterprise)
     assert signed_in(other_co_rae).post(url).status_code == 403
@@ -287,7 +287,7 @@ def test_the_chain_picture(chain):
 
 def test_the_chain_picture_marks_pending_designations_dashed(chain):
     from enterprises import services
-    from enterprises.tests.conftest import person
+    from tests.personas import person
 
     services.co_rae_designate(
         actor=chain.rae, enterprise=chain.enterprise, person=person(UserFactory(last_name="Zed"))

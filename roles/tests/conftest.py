@@ -1,52 +1,24 @@
-"""Persona fixtures for role management.
+"""Persona fixtures for role management, built through the services (tests/personas.py).
 
-Local managers get their guardian permission directly here; once the enterprises
-designation service exists this fixture will go through it instead.
+Each fixture builds only what it needs: `eq` is the "employer" quality of an enterprise
+registered by its legal representative and activated by its RAE; `gl` and `co_gl` are
+designated by that RAE and have accepted, so their grants are the portal's own.
 """
 
 import pytest
-from guardian.shortcuts import assign_perm
 
 from accounts.tests.factories import UserFactory
-from enterprises.models import Quality
-from enterprises.tests.factories import (
-    DesignationFactory,
-    EnterpriseFactory,
-    EnterpriseQualityFactory,
-    MandateFactory,
-)
+from enterprises.models import Designation, Quality
+from enterprises.tests.factories import EnterpriseFactory
 from roles.models import Role
-
-
-def make_gl(eq, *, kind="gl", person=None):
-    person = person or UserFactory()
-    DesignationFactory(kind=kind, enterprise=eq.enterprise, enterprise_quality=eq, person=person)
-    assign_perm("enterprises.manage_roles", person, eq)
-    if kind == "gl":
-        assign_perm("enterprises.designate_co_gl", person, eq)
-    return person
-
-
-def make_rae(enterprise, *, kind="rae", person=None):
-    person = person or UserFactory()
-    DesignationFactory(kind=kind, enterprise=enterprise, person=person)
-    assign_perm("enterprises.view_chain", person, enterprise)
-    assign_perm("enterprises.manage_enterprise", person, enterprise)
-    if kind == "rae":
-        assign_perm("enterprises.designate_co_rae", person, enterprise)
-    return person
-
-
-def ensure_catalogue() -> None:
-    """The catalogue comes from a data migration; a transactional test elsewhere may have
-    flushed it, so put it back when missing (same code as the migration)."""
-    if Role.objects.filter(code="dimona-declaration").exists():
-        return
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("roles.migrations.0002_catalogue").forwards(apps, None)
+from tests.personas import (
+    activate,
+    ensure_catalogue,
+    make_agent,
+    make_co_rae,
+    make_gl,
+    register,
+)
 
 
 @pytest.fixture
@@ -61,23 +33,46 @@ def enterprise():
 
 
 @pytest.fixture
-def eq(enterprise, employer):
-    return EnterpriseQualityFactory(enterprise=enterprise, quality=employer)
+def _registered(enterprise):
+    """(legal representative, RAE) of `enterprise`, registered through the services."""
+    return register(enterprise)
 
 
 @pytest.fixture
-def gl(eq):
-    return make_gl(eq)
+def legal_representative(_registered):
+    return _registered[0]
 
 
 @pytest.fixture
-def co_gl(eq):
-    return make_gl(eq, kind="co_gl")
+def rae(_registered):
+    return _registered[1]
+
+
+@pytest.fixture
+def co_rae(enterprise, rae):
+    return make_co_rae(enterprise, by=rae)
+
+
+@pytest.fixture
+def eq(enterprise, employer, rae):
+    return activate(enterprise, employer.code, actor=rae)
+
+
+@pytest.fixture
+def gl(eq, rae):
+    return make_gl(eq, by=rae)
+
+
+@pytest.fixture
+def co_gl(eq, rae):
+    return make_gl(eq, kind=Designation.Kind.CO_GL, by=rae)
 
 
 @pytest.fixture
 def other_eq(employer):
-    return EnterpriseQualityFactory(enterprise=EnterpriseFactory(name="Autre SA"), quality=employer)
+    other = EnterpriseFactory(name="Autre SA")
+    _lr, rae = register(other)
+    return activate(other, employer.code, actor=rae)
 
 
 @pytest.fixture
@@ -86,32 +81,8 @@ def other_gl(other_eq):
 
 
 @pytest.fixture
-def rae(enterprise):
-    return make_rae(enterprise)
-
-
-@pytest.fixture
-def co_rae(enterprise):
-    return make_rae(enterprise, kind="co_rae")
-
-
-@pytest.fixture
-def legal_representative(enterprise):
-    person = UserFactory()
-    MandateFactory(enterprise=enterprise, national_number=person.national_number)
-    return person
-
-
-@pytest.fixture
 def agent():
-    from django.contrib.auth.models import Group
-
-    from portal.groups import CONTACT_CENTRE
-
-    person = UserFactory(is_staff=True)
-    group, _ = Group.objects.get_or_create(name=CONTACT_CENTRE)
-    person.groups.add(group)
-    return person
+    return make_agent()
 
 
 @pytest.fixture

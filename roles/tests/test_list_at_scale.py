@@ -8,7 +8,7 @@ from enterprises.tests.factories import EnterpriseFactory, EnterpriseQualityFact
 from roles import selectors
 from roles.models import Role, RoleAttribution, Source
 from roles.paging import TwoEndedPaginator
-from roles.tests.conftest import make_gl
+from tests.personas import make_gl
 
 pytestmark = pytest.mark.django_db
 

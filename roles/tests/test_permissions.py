@@ -4,8 +4,19 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from enterprises.models import Designation
+from enterprises.tests.factories import EnterpriseFactory
 from roles import services
 from roles.models import Invitation, RoleAttribution
+from tests.personas import (
+    activate,
+    built_once,
+    ensure_catalogue,
+    make_agent,
+    make_co_rae,
+    make_gl,
+    register,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +47,59 @@ PAGES = [
     "roles:bulk_upload",
     "roles:export",
 ]
+
+
+def build_personas() -> dict:
+    """The conftest's personas, all of them, through the services: an enterprise registered
+    by its legal representative, its RAE and co-RAE, the "employer" quality with a GL and a
+    co-GL, and another enterprise's GL."""
+    ensure_catalogue()
+    enterprise = EnterpriseFactory(name="Boulangerie Dupont")
+    lr, rae = register(enterprise)
+    eq = activate(enterprise, "employer", actor=rae)
+    other = EnterpriseFactory(name="Autre SA")
+    _other_lr, other_rae = register(other)
+    other_eq = activate(other, "employer", actor=other_rae)
+    return {
+        "enterprise": enterprise,
+        "legal_representative": lr,
+        "rae": rae,
+        "co_rae": make_co_rae(enterprise, by=rae),
+        "eq": eq,
+        "gl": make_gl(eq, by=rae),
+        "co_gl": make_gl(eq, kind=Designation.Kind.CO_GL, by=rae),
+        "other_eq": other_eq,
+        "other_gl": make_gl(other_eq, by=other_rae),
+        "agent": make_agent(),
+    }
+
+
+# Built once for the module's ~100 cases; each case starts from them (savepoint, fresh copies).
+@pytest.fixture(scope="module")
+def personas_once(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker, build_personas) as built:
+        yield built
+
+
+@pytest.fixture
+def personas(personas_once, db):
+    return personas_once.fresh()
+
+
+def _persona_fixture(name):
+    @pytest.fixture(name=name)
+    def fixture(personas):
+        return personas[name]
+
+    return fixture
+
+
+# The conftest's persona fixtures (eq, gl, rae, ...), here drawn from the module's personas.
+for _name in (
+    "enterprise", "legal_representative", "rae", "co_rae", "eq", "gl", "co_gl",
+    "other_eq", "other_gl", "agent",
+):  # fmt: skip
+    globals()[f"_{_name}_fixture"] = _persona_fixture(_name)
 
 
 @pytest.fixture

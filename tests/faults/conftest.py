@@ -313,7 +313,7 @@ def gl_quality(requires_services):
     from enterprises.models import Quality
     from enterprises.tests.factories import EnterpriseFactory, EnterpriseQualityFactory
     from roles.models import Role
-    from roles.tests.conftest import ensure_catalogue, make_gl
+    from tests.personas import ensure_catalogue, make_gl
 
     ensure_catalogue()
     eq = EnterpriseQualityFactory(

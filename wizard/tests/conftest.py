@@ -1,10 +1,9 @@
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Group
 
 from accounts.tests.factories import UserFactory
-from portal.groups import WIZARD_EDITORS
+from tests.personas import make_editor
 
 
 class LinkParser(HTMLParser):
@@ -36,9 +35,7 @@ def links_in(html: str) -> list[str]:
 
 @pytest.fixture
 def editor(db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=WIZARD_EDITORS))
-    return user
+    return make_editor()
 
 
 @pytest.fixture
