@@ -20,6 +20,7 @@ from enterprises.models import Designation, EnterpriseQuality, Quality, Registra
 from enterprises.tests.conftest import build_chain, person, signed_in
 from enterprises.tests.factories import EnterpriseFactory, MandateFactory
 from portal.models import AuditEvent
+from tests.personas import built_once, make_agent
 
 pytestmark = pytest.mark.django_db
 
@@ -260,15 +261,14 @@ def assert_refusal_shown(response, refusal: chain_table.Refusal) -> None:
     assert reverse("wizard:page", kwargs={"slug": refusal.help_slug}) in body
 
 
-@pytest.fixture
-def world(db, agent):
+def build_matrix_world():
     chain = build_chain(name="Alpha SRL")
     other = build_chain(name="Beta SA")
     unregistered = EnterpriseFactory(name="Gamma SC")
     MandateFactory(enterprise=unregistered, national_number=chain.lr.national_number)
     users = {
         **chain.people,
-        "agent": agent,
+        "agent": make_agent(),
         "anonymous": None,
         "superuser": UserFactory(is_staff=True, is_superuser=True, national_number=None),
         "staff": UserFactory(is_staff=True, national_number=None),
@@ -277,6 +277,19 @@ def world(db, agent):
     }
     users.update({f"other_{k}": v for k, v in other.people.items()})
     return chain, unregistered, users
+
+
+# Built once for the module's few hundred cases; each case starts from it (its own savepoint,
+# fresh copies of the objects): see tests/personas.py `built_once`.
+@pytest.fixture(scope="module")
+def world_once(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker, build_matrix_world) as built:
+        yield built
+
+
+@pytest.fixture
+def world(world_once, db):
+    return world_once.fresh()
 
 
 @pytest.mark.parametrize(("action", "profile", "expected"), CASES)
