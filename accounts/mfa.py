@@ -160,6 +160,19 @@ NO_SECOND_FACTOR = frozenset(
         "django.views.generic.base.RedirectView",
         # Leaving the admin.
         "admin:logout",
+        # The OpenID provider: a person signs in to an application of the catalogue (the
+        # tokens' `acr` tells the application whether a second factor was used, and it
+        # decides); the other endpoints answer applications, authenticated by their tokens.
+        "idp:oidc:authorization",
+        "idp:oidc:configuration",
+        "idp:oidc:device_authorization",
+        "idp:oidc:device_code",
+        "idp:oidc:introspect",
+        "idp:oidc:jwks",
+        "idp:oidc:logout",
+        "idp:oidc:revoke",
+        "idp:oidc:token",
+        "idp:oidc:userinfo",
         # The development mailbox (DEBUG only): the developer's own machine.
         "dev_mailbox",
         "dev_mailbox_message",

@@ -85,6 +85,10 @@ class Action(models.TextChoices):
     )
     ROLE_EMAIL_CHANGED = "role.email_changed", _("Linked e-mail changed")
     WIZARD_PAGE_PUBLISHED = "wizard.page_published", _("Wizard page published")
+    CLIENT_REGISTERED = "client.registered", _("Application registered as an OpenID client")
+    CLIENT_CHANGED = "client.changed", _("Application's OpenID client changed")
+    CLIENT_SECRET_ROTATED = "client.secret_rotated", _("Application's client secret replaced")
+    APPLICATION_SIGN_IN = "application.sign_in", _("Signed in to an application")
 
 
 class AuditEvent(models.Model):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
+    "allauth.idp.oidc",
     "guardian",
     "reversion",
     "portal",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "enterprises",
     "roles",
     "wizard",
+    "relying",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +268,30 @@ SOCIALACCOUNT_FORMS = {"signup": "accounts.social_forms.SocialSignupForm"}
 # Accounts are linked by verified national number or verified e-mail in
 # accounts.adapters.SocialAccountAdapter, never by allauth's e-mail matching.
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+
+# --- The OpenID provider for the applications of the catalogue (allauth's idp.oidc) ----------
+# The signing key (RS256) of ID tokens and security events, published in the JWKS. Give it
+# as a PEM file (OIDC_SIGNING_KEY_FILE): every process of one deployment must use the same.
+# Without one, a key is generated on first start in PORTAL_VAR_DIR (mode 0600) and kept.
+from portal.signing_key import load_or_create_signing_key  # noqa: E402
+
+IDP_OIDC_PRIVATE_KEY = load_or_create_signing_key(
+    env_str("OIDC_SIGNING_KEY_FILE", str(VAR_DIR / "oidc-signing-key.pem"))
+)
+IDP_OIDC_ADAPTER = "relying.adapter.PortalOIDCAdapter"
+# Short access tokens: an application checks them by introspection, which re-reads the
+# roles, and renews them with a refresh token that rotates on every use.
+IDP_OIDC_ACCESS_TOKEN_EXPIRES_IN = env_int("OIDC_ACCESS_TOKEN_SECONDS", 300, minimum=30)
+IDP_OIDC_ID_TOKEN_EXPIRES_IN = 300
+IDP_OIDC_AUTHORIZATION_CODE_EXPIRES_IN = 60
+IDP_OIDC_ROTATE_REFRESH_TOKEN = True
+IDP_OIDC_REFRESH_TOKEN_EXPIRES_IN = env_int("OIDC_REFRESH_TOKEN_SECONDS", 8 * 3600, minimum=300)
+IDP_OIDC_INTROSPECTION_ENABLED = True
+IDP_OIDC_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+IDP_OIDC_RATE_LIMITS = {
+    "introspect_ip": env_str("OIDC_INTROSPECT_RATE_IP", "600/m/ip"),
+    "introspect_client": env_str("OIDC_INTROSPECT_RATE_CLIENT", "1200/m/key"),
+}
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_MONKEY_PATCH_USER = False

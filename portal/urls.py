@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("enterprises.urls")),
     path("", include("roles.urls")),
     path("wizard/", include("wizard.urls")),
+    # The OpenID provider for the applications of the catalogue (allauth's, extended).
+    path("", include(([path("", include("relying.urls"))], "idp"))),
 ]
 
 if settings.DEBUG:

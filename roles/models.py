@@ -91,6 +91,20 @@ class AttributionQuerySet(models.QuerySet):
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
         )
 
+    def effective(self, on=None):
+        """What an application may rely on right now: a current attribution, in an
+        enterprise still registered and active, under a quality still activated there.
+        Read on every token check and every decision (never cached), so ending any link of
+        that chain ends the access on the very next call."""
+        from enterprises.models import Enterprise, EnterpriseQuality
+
+        return self.current(on).filter(
+            person__isnull=False,
+            enterprise_quality__status=EnterpriseQuality.Status.ACTIVE,
+            enterprise__status=Enterprise.Status.ACTIVE,
+            enterprise__registration__isnull=False,
+        )
+
     def expiring_within(self, days: int):
         today = timezone.localdate()
         return self.active().filter(

@@ -1,0 +1,93 @@
+"""An application of the catalogue as an OpenID Connect client, and the capacity a person
+chose when signing in to it.
+
+The OpenID provider is allauth's `idp.oidc`: its `Client` holds the redirect URIs, the
+hashed secret, the scopes and grant types; its `Token`s (codes, access and refresh tokens)
+share one `grant_id` per sign-in. What the portal adds lives here: which application a
+client is (`ApplicationClient`), and for which enterprise and quality the person acts
+(`Capacity`, keyed by that `grant_id`), so that every token of the sign-in carries it and
+every check of a token re-reads the roles behind it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import TimeStamped
+
+
+class ApplicationClient(TimeStamped):
+    application = models.OneToOneField(
+        "roles.Application",
+        on_delete=models.PROTECT,
+        related_name="client_registration",
+        verbose_name=_("application"),
+    )
+    client = models.OneToOneField(
+        "allauth_idp_oidc.Client",
+        on_delete=models.CASCADE,
+        related_name="application_registration",
+        verbose_name=_("OpenID client"),
+    )
+    # The national number is personal data the application needs a legal basis for: only
+    # the clients registered for it receive the `egovnrn` claim (and may ask the decision
+    # API about a national number).
+    allow_nrn = models.BooleanField(_("may receive the national number"), default=False)
+    # Some applications are also open to people acting for themselves (the citizen's
+    # e-Box): they are offered "as a citizen" on the capacity screen.
+    allow_citizens = models.BooleanField(_("open to citizens"), default=False)
+    events_url = models.URLField(
+        _("security events URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where revocation events are pushed (RFC 8935). Empty: none are sent."),
+    )
+
+    class Meta:
+        verbose_name = _("application client")
+        verbose_name_plural = _("application clients")
+
+    def __str__(self) -> str:
+        return str(self.application)
+
+
+class Capacity(models.Model):
+    """What a person chose on the capacity screen for one sign-in (one grant of tokens)."""
+
+    grant_id = models.CharField(max_length=64, unique=True)
+    client = models.ForeignKey(
+        "allauth_idp_oidc.Client",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("client"),
+    )
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Both null: the person acts as a citizen (only for clients that allow it).
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    enterprise_quality = models.ForeignKey(
+        "enterprises.EnterpriseQuality", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # Whether the sign-in behind it used a second factor: the tokens' `acr`.
+    second_factor = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("capacity")
+        verbose_name_plural = _("capacities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enterprise__isnull=True, enterprise_quality__isnull=True)
+                | Q(enterprise__isnull=False, enterprise_quality__isnull=False),
+                name="relying_capacity_enterprise_and_quality_together",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.enterprise_id or 'citizen'} ({self.grant_id[:8]})"
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.enterprise_id is None

@@ -1,0 +1,65 @@
+"""Fixtures of the relying applications' tests: the "dimona" application registered as a
+client, and people holding its roles, every one built through the services."""
+
+import pytest
+
+from accounts.tests.factories import UserFactory
+from enterprises.tests.factories import EnterpriseFactory
+from relying import services
+from roles import services as role_services
+from roles.models import Application, Role
+from tests.personas import activate, ensure_catalogue, make_gl, register, run_on_commit
+
+REDIRECT_URI = "https://dimona.example.test/callback"
+
+
+@pytest.fixture
+def dimona():
+    ensure_catalogue()
+    return Application.objects.get(code="dimona")
+
+
+@pytest.fixture
+def registered(dimona):
+    """(registration, secret) of a confidential client for Dimona, allowed the NRN."""
+    return services.client_register(
+        actor=None,
+        application=dimona,
+        redirect_uris=[REDIRECT_URI],
+        events_url="https://dimona.example.test/events",
+        allow_nrn=True,
+    )
+
+
+@pytest.fixture
+def employer_eq():
+    enterprise = EnterpriseFactory(name="Boulangerie Dupont")
+    _lr, rae = register(enterprise)
+    return activate(enterprise, "employer", actor=rae)
+
+
+@pytest.fixture
+def gl(employer_eq):
+    return make_gl(employer_eq)
+
+
+def give(gl, eq, person, *codes):
+    """Attributions of `codes` to `person` in `eq`, given directly by the GL."""
+    return run_on_commit(
+        lambda: role_services.attribution_grant_direct(
+            actor=gl,
+            enterprise_quality=eq,
+            roles=list(Role.objects.filter(code__in=codes)),
+            national_number=person.national_number,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            email=person.email,
+        )
+    )
+
+
+@pytest.fixture
+def holder(gl, employer_eq):
+    person = UserFactory()
+    give(gl, employer_eq, person, "dimona-declaration")
+    return person

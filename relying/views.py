@@ -1,0 +1,231 @@
+"""The OpenID provider's endpoints that the portal extends.
+
+allauth's `idp.oidc` does the protocol (PKCE, state, nonce, codes, token rotation). The
+portal adds the capacity screen to its authorization endpoint, and checks the capacity
+behind a token on the token endpoint (a refresh, a code's exchange) and on userinfo, so an
+ended role refuses the very next call. Introspection's check is the adapter's.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core.internal.httpkit import add_query_params
+from allauth.idp.oidc import views as oidc
+from allauth.idp.oidc.adapter import get_adapter
+from allauth.idp.oidc.internal.oauthlib.server import get_server
+from allauth.idp.oidc.internal.oauthlib.utils import (
+    extract_params,
+    get_validator_context,
+    respond_html_error,
+)
+from allauth.idp.oidc.internal.resources import get_resources
+from allauth.idp.oidc.models import Token
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from oauthlib.oauth2.rfc6749 import errors
+
+from enterprises.numbers import normalize_enterprise_number
+from relying import capacities, selectors, services
+from relying.forms import CapacityForm
+from relying.models import ApplicationClient
+
+# The authorization request's parameter by which an application asks for an enterprise in
+# advance (docs/integration.md): the capacity screen then offers only that enterprise.
+ENTERPRISE_PARAMETER = "enterprise"
+SECOND_FACTOR_METHODS = {"mfa", "socialaccount"}
+
+
+def used_second_factor(request) -> bool:
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") in SECOND_FACTOR_METHODS for record in records)
+
+
+class AuthorizeView(oidc.AuthorizationView):
+    """allauth's authorization endpoint, with the capacity screen in place of its consent
+    screen: no choice to make, no screen; no capacity, a page that says who gives one."""
+
+    form_class = CapacityForm
+    template_name = "relying/capacity.html"
+
+    def get(self, request, *args, **kwargs):
+        response = self._login_required(request)
+        if response:
+            return response
+        try:
+            server = get_server()
+            self._scopes, self._request_info = server.validate_authorization_request(
+                *extract_params(request)
+            )
+            self._request_info["resources"] = get_resources(request)
+        except (errors.FatalClientError, ValidationError) as error:
+            return respond_html_error(request, error=error)
+        except errors.OAuth2Error as error:
+            return oidc._ClientHttpResponseRedirect(error.in_uri(error.redirect_uri))
+        registration = self.registration()
+        if registration is None:
+            return respond_html_error(request, error=errors.InvalidClientIdError())
+        options = self.options()
+        if "none" in (self._request_info.get("prompt") or ()):
+            # Silent sign-in: possible only when there is nothing to choose.
+            if len(options) != 1:
+                return self._redirect_error("interaction_required")
+            return self._choose(options[0])
+        if not options:
+            return self._no_capacity(registration)
+        if len(options) == 1:
+            return self._choose(options[0])
+        return self.render_to_response(self.get_context_data())
+
+    def registration(self) -> ApplicationClient | None:
+        if not hasattr(self, "_registration"):
+            self._registration = selectors.registration_for_client(
+                self._request_info.get("client_id")
+            )
+        return self._registration
+
+    def enterprise_number(self) -> str:
+        raw = self.request.GET.get(ENTERPRISE_PARAMETER, "")
+        if not raw:
+            return ""
+        try:
+            return normalize_enterprise_number(raw[:40])
+        except ValidationError:
+            # An unreadable number offers nothing rather than everything.
+            return "invalid"
+
+    def options(self) -> list:
+        if not hasattr(self, "_options"):
+            registration = self.registration()
+            self._options = (
+                capacities.options(
+                    self.request.user, registration, enterprise_number=self.enterprise_number()
+                )
+                if registration
+                else []
+            )
+        return self._options
+
+    def _choose(self, option):
+        # Before get_form_kwargs(): allauth's get_initial() drops the oauthlib request.
+        scopes = self._request_info["request"].scopes
+        form_kwargs = self.get_form_kwargs()
+        form_kwargs["data"] = {
+            "scopes": scopes,
+            "request": "chosen-without-a-screen",
+            "capacity": option.key,
+        }
+        form = self.get_form_class()(**form_kwargs)
+        if not form.is_valid():
+            return self._redirect_error("access_denied")
+        return self.form_valid(form)
+
+    def _redirect_error(self, error: str):
+        params = {"error": error}
+        if state := self._request_info.get("state"):
+            params["state"] = state
+        return oidc._ClientHttpResponseRedirect(
+            add_query_params(self._request_info["redirect_uri"], params)
+        )
+
+    def _no_capacity(self, registration):
+        params = {"error": "access_denied"}
+        if state := self._request_info.get("state"):
+            params["state"] = state
+        context = {
+            "application": registration.application,
+            "verified": capacities.may_act(self.request.user),
+            "enterprise_number": self.request.GET.get(ENTERPRISE_PARAMETER, ""),
+            "back_url": add_query_params(self._request_info["redirect_uri"], params),
+            "help_slug": "user-request-role",
+        }
+        return render(self.request, "relying/no_capacity.html", context, status=403)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["options"] = self.options()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        registration = self.registration()
+        form = context["form"]
+        context.update(
+            application=registration.application,
+            options=self.options(),
+            chosen=form["capacity"].value(),
+            shared=[
+                get_adapter().scope_display.get(scope, scope)
+                for scope in self._scopes
+                if scope != "openid"
+            ],
+        )
+        return context
+
+    def form_valid(self, form):
+        option = form.cleaned_data["capacity"]
+        with transaction.atomic():
+            response = super().form_valid(form)
+            grant_id = get_validator_context().grant_id
+            if grant_id:
+                registration = self.registration()
+                services.capacity_bind(
+                    grant_id=grant_id,
+                    client=registration.client,
+                    person=self.request.user,
+                    option=option,
+                    second_factor=used_second_factor(self.request),
+                )
+        return response
+
+
+def _invalid_grant(description: str) -> JsonResponse:
+    return JsonResponse(
+        {"error": "invalid_grant", "error_description": description},
+        status=HTTPStatus.BAD_REQUEST,
+    )
+
+
+def _capacity_ended(token: Token | None) -> bool:
+    """A user's token whose capacity no longer gives access (or never had one)."""
+    if token is None or token.user_id is None:
+        return False
+    capacity = capacities.for_grant(token.get_grant_id())
+    if capacity is None or capacity.client_id != token.client_id:
+        return True
+    return not capacities.is_current(capacity, capacity.client.application_registration)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class TokenView(oidc.TokenView):
+    """A refresh, and a code's exchange, fail once the capacity behind them has ended."""
+
+    def post(self, request):
+        token = selectors.token_being_redeemed(request.POST.get("grant_type"), request.POST)
+        if _capacity_ended(token):
+            services.grant_end(token)
+            return _invalid_grant("The roles behind this sign-in have ended.")
+        return super().post(request)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class UserInfoView(oidc.UserInfoView):
+    def _respond(self, request):
+        if _capacity_ended(selectors.bearer_token(request)):
+            response = JsonResponse(
+                {"error": "invalid_token", "error_description": "The roles have ended."},
+                status=HTTPStatus.UNAUTHORIZED,
+            )
+            response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+            return response
+        return super()._respond(request)
+
+
+authorize = AuthorizeView.as_view()
+token = TokenView.as_view()
+user_info = UserInfoView.as_view()
