@@ -102,7 +102,8 @@ def push(url: str, token: str) -> Attempt:
             stream=True,
         ) as response:
             code = response.status_code
-            body = b"" if 200 <= code < 300 else response.raw.read(MAX_BODY, decode_content=True)
+            # iter_content, not raw: a read error then is one of requests' own exceptions.
+            body = b"" if 200 <= code < 300 else next(response.iter_content(MAX_BODY), b"")
     except (requests.RequestException, OSError) as exc:
         return Attempt(None, error=repr(exc)[:1000])
     if 200 <= code < 300:
