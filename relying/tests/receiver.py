@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -17,10 +18,12 @@ class Received:
 
 
 class Receiver:
-    """`answers`: (status, JSON body or None) in turn; once spent, 202 for every push."""
+    """`answers`: (status, JSON body or None) in turn; once spent, 202 for every push.
+    `delay`: seconds each answer waits (a slow receiver)."""
 
     def __init__(self) -> None:
         self.answers: list[tuple[int, dict | None]] = []
+        self.delay = 0.0
         self.received: list[Received] = []
         self._lock = threading.Lock()
         receiver = self
@@ -34,6 +37,7 @@ class Receiver:
                         Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                     )
                     status, answer = receiver.answers.pop(0) if receiver.answers else (202, None)
+                time.sleep(receiver.delay)
                 payload = json.dumps(answer).encode() if answer is not None else b""
                 self.send_response(status)
                 if answer is not None:

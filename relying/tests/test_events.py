@@ -4,12 +4,14 @@ application's events URL (a real HTTP receiver here), retried, never sent twice.
 import base64
 import datetime as dt
 import json
+import threading
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from authlib.common.security import generate_token
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from joserfc import jwt
@@ -447,6 +449,52 @@ def test_a_stalled_event_is_resumed_by_the_sweeper(listening, receiver, gl, hold
     assert (event.status, event.attempts) == ("delivered", 1)
     assert len(receiver.received) == 1
     assert run_on_commit(delivery.resume_stalled) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_given_one_event_send_it_once(listening, receiver, holder, employer_eq):
+    registration = listening[0]
+    now = timezone.now()
+    event = SecurityEvent.objects.create(
+        source="test:two-workers",
+        client=registration.client,
+        person=holder,
+        enterprise=employer_eq.enterprise,
+        event_type=events.SESSION_REVOKED,
+        claims=events.claims(
+            jti="b" * 32,
+            issued_at=now,
+            audience=registration.client_id,
+            subject=str(holder.pk),
+            tenant=employer_eq.enterprise.number,
+            event_type=events.SESSION_REVOKED,
+            occurred_at=now,
+            initiating_entity="admin",
+            reason="Test.",
+            roles=[],
+        ),
+    )
+    receiver.delay = 0.3  # the first push is still under way when the second worker starts
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def worker(name):
+        try:
+            start.wait()
+            outcomes.append(delivery.deliver(event.pk, claim=name))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(f"worker-{i}",)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["delivered", "skipped"]
+    assert len(receiver.received) == 1
+    event.refresh_from_db()
+    assert (event.status, event.attempts) == ("delivered", 1)
 
 
 # --- The log staff read ---------------------------------------------------------------------
