@@ -4,14 +4,12 @@ application's events URL (a real HTTP receiver here), retried, never sent twice.
 import base64
 import datetime as dt
 import json
-import threading
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from authlib.common.security import generate_token
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from joserfc import jwt
@@ -30,6 +28,7 @@ from relying.tests.conftest import REDIRECT_URI, give
 from relying.tests.receiver import Receiver
 from roles import services as role_services
 from roles.models import Application, RoleAttribution
+from tests.concurrency import ON_POSTGRES, run_together
 from tests.personas import run_on_commit, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -451,6 +450,8 @@ def test_a_stalled_event_is_resumed_by_the_sweeper(listening, receiver, gl, hold
     assert run_on_commit(delivery.resume_stalled) == 0
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL)")
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_given_one_event_send_it_once(listening, receiver, holder, employer_eq):
     registration = listening[0]
@@ -475,21 +476,11 @@ def test_two_workers_given_one_event_send_it_once(listening, receiver, holder, e
         ),
     )
     receiver.delay = 0.3  # the first push is still under way when the second worker starts
-    start = threading.Barrier(2)
-    outcomes = []
 
-    def worker(name):
-        try:
-            start.wait()
-            outcomes.append(delivery.deliver(event.pk, claim=name))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(f"worker-{i}",)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = run_together(
+        lambda: delivery.deliver(event.pk, claim="worker-a"),
+        lambda: delivery.deliver(event.pk, claim="worker-b"),
+    )
 
     assert sorted(outcomes) == ["delivered", "skipped"]
     assert len(receiver.received) == 1
