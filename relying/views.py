@@ -38,7 +38,9 @@ from relying.models import ApplicationClient
 # The authorization request's parameter by which an application asks for an enterprise in
 # advance (docs/integration.md): the capacity screen then offers only that enterprise.
 ENTERPRISE_PARAMETER = "enterprise"
-SECOND_FACTOR_METHODS = {"mfa", "socialaccount"}
+# As for management acts (accounts/mfa.py): the portal's own second factor; a sign-in
+# through the identity provider is not counted, since the portal cannot tell what it asked.
+SECOND_FACTOR_METHODS = {"mfa"}
 
 
 def used_second_factor(request) -> bool:
