@@ -220,7 +220,7 @@ class PageReader(HTMLParser):
         self.labels: dict[str, str] = {}
         self.links: list[tuple[str, str]] = []
         self.legends: list[str] = []
-        self.scripts = 0
+        self.ids: set[str] = set()
         self._label_for: str | None = None
         self._text: list[str] | None = None
         self._link: str | None = None
@@ -230,6 +230,8 @@ class PageReader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
         if tag == "form":
             self.forms.append(
                 {"action": attrs.get("action", ""), "method": attrs.get("method", "get")}
@@ -249,8 +251,6 @@ class PageReader(HTMLParser):
             self._link, self._text = attrs.get("href", ""), []
         elif tag == "fieldset":
             self._in_fieldset += 1
-        elif tag == "script":
-            self.scripts += 1
 
     def handle_endtag(self, tag):
         text = " ".join("".join(self._text or []).split())
@@ -271,14 +271,23 @@ class PageReader(HTMLParser):
         if self._text is not None:
             self._text.append(data)
 
+    def form(self, field: str) -> dict:
+        """The page's one form with an input named `field` (the header has forms too)."""
+        [form] = [f for f in self.forms if any(i.get("name") == field for i in f["fields"])]
+        return form
+
     def radios(self, name: str) -> list[dict]:
-        fields = self.forms[0]["fields"]
+        forms = [f for f in self.forms if any(i.get("name") == name for i in f["fields"])]
+        fields = forms[0]["fields"] if forms else []
         return [f for f in fields if f.get("type") == "radio" and f.get("name") == name]
 
-    def submission(self, *, choose: dict[str, str], button: str) -> dict[str, list[str]]:
-        """The data the browser posts: the hidden fields as the page has them (a name may
-        repeat), the radio buttons chosen, and the name and value of the button pressed."""
-        form = self.forms[0]
+    def submission(
+        self, *, field: str, choose: dict[str, str], button: str
+    ) -> dict[str, list[str]]:
+        """The data the browser posts with the form of `field`: its hidden fields as the
+        page has them (a name may repeat), the radio buttons chosen, and the name and value
+        of the button pressed."""
+        form = self.form(field)
         data: dict[str, list[str]] = {}
         for f in form["fields"]:
             if f.get("type") == "hidden" and f.get("name"):
