@@ -13,6 +13,7 @@ portal's pages as a browser without JavaScript would (`PageReader`).
 
 from __future__ import annotations
 
+import base64
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -184,6 +185,11 @@ def visit(browser, url: str, **kwargs):
 
 def query(location: str) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(location).query).items()}
+
+
+def basic(client_id: str, secret: str) -> str:
+    """An `Authorization` header for HTTP Basic (RFC 7617), as clients send their secret."""
+    return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
 
 
 def with_second_factor(browser):
