@@ -210,13 +210,21 @@ def test_the_screen_is_accessible_and_needs_no_javascript(rp, browser, two_enter
     assert "shared-heading" in page.ids
 
 
-def test_the_screen_in_dutch(rp, browser, two_enterprises):
-    browser.cookies["portal_language"] = "nl"
+@pytest.mark.parametrize(
+    ("language", "legend", "title"),
+    [
+        ("nl", "Voor wie handelt u?", "Aanmelden bij Dimona"),
+        ("fr", "Pour qui agissez-vous ?", "Se connecter à Dimona"),
+        ("de", "Für wen handeln Sie?", "Bei Dimona anmelden"),
+    ],
+)
+def test_the_screen_is_translated(rp, browser, two_enterprises, language, legend, title):
+    browser.cookies["portal_language"] = language
     response = visit(browser, rp.authorization_url())
-    assert response["Content-Language"] == "nl"
+    assert response["Content-Language"] == language
     page = PageReader(response.content.decode())
-    assert page.legends == ["Voor wie handelt u?"]
-    assert "Aanmelden bij Dimona" in response.content.decode()
+    assert page.legends == [legend]
+    assert f"<h1>{title}</h1>" in response.content.decode()
 
 
 # --- None: the page that says who gives the role -------------------------------------------------
