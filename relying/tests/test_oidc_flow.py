@@ -16,6 +16,7 @@ from authlib.oauth2.rfc6749.errors import MismatchingStateException
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from joserfc import jwt
 from joserfc.errors import BadSignatureError, InvalidClaimError
@@ -385,3 +386,26 @@ def test_a_silent_sign_in_with_several_capacities_answers_interaction_required(
     assert back["error"] == "interaction_required"
     assert back["state"] == rp.sent["state"]
     assert codes().count() == 1  # the first sign-in's
+
+
+# --- Through the portal's own sign-in -----------------------------------------------------------
+
+
+def test_a_browser_not_signed_in_signs_in_to_the_portal_first(rp, holder):
+    browser = Client()
+    response = visit(browser, rp.authorization_url())
+    assert response.status_code == 302
+    login = response["Location"]
+    assert login.startswith(reverse("account_login") + "?next=")
+    # The portal's sign-in page, with the password, then back to the authorization.
+    response = browser.post(
+        login, {"login": holder.email, "password": "correct-horse-battery"}, secure=True
+    )
+    assert response.status_code == 302
+    back_to = response["Location"]
+    assert back_to.startswith("/identity/o/authorize?")
+    response = browser.get(back_to, secure=True)
+    assert response.status_code == 302
+    token = rp.callback(response["Location"])
+    assert token["userinfo"]["roles"] == ["dimona-declaration"]
+    assert token["userinfo"]["acr"] == LOW  # a password, and nothing else
