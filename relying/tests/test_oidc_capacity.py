@@ -17,7 +17,7 @@ from accounts.tests.factories import UserFactory
 from enterprises.tests.factories import EnterpriseFactory
 from relying import services
 from relying.models import Capacity
-from relying.tests.conftest import REDIRECT_URI, give
+from relying.tests.conftest import REDIRECT_URI, give, other_enterprise
 from relying.tests.rp import Application, PageReader, query, visit
 from roles.models import Application as CatalogueApplication
 from tests.personas import signed_in
@@ -143,8 +143,6 @@ def test_the_chosen_enterprise_and_only_its_roles_are_in_the_tokens_never_the_ot
 def test_a_forged_capacity_is_refused_with_the_forms_error(rp, browser, two_enterprises, forged):
     if forged == "other-enterprise":
         # A real capacity of a third enterprise, where the holder holds nothing.
-        from relying.tests.conftest import other_enterprise
-
         forged = str(other_enterprise("Charcuterie Lambert")[0].pk)
     response = choose(rp, browser, forged)
     assert response.status_code == 200
