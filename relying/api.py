@@ -78,7 +78,7 @@ def _caller(request):
     # person's own data: it does not make the application a decision point's client.
     if token is None or token.user_id is not None or not token.client_id:
         return None
-    return selectors.registration_for_client(token.client_id)
+    return selectors.caller_registration(token.client_id)
 
 
 def _decision_endpoint(view):

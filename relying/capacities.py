@@ -39,8 +39,9 @@ def may_act(person) -> bool:
     return bool(person and person.is_active and person.verified_national_number)
 
 
-def _effective_in(application):
-    """The effective attributions of this application's roles (still offered)."""
+def effective_in(application):
+    """Everyone's effective attributions of this application's roles (still offered): what
+    `holdings` narrows to one person, and the decision API to the people it is asked about."""
     return RoleAttribution.objects.effective().filter(
         role__application=application, role__is_available=True
     )
@@ -48,13 +49,7 @@ def _effective_in(application):
 
 def holdings(person, application):
     """The person's effective attributions of this application's roles, everywhere."""
-    return _effective_in(application).filter(person=person)
-
-
-def holdings_among(people, application):
-    """`holdings` of several people at once (ids or accounts): the decision API's batch
-    reads them in one query."""
-    return _effective_in(application).filter(person__in=people)
+    return effective_in(application).filter(person=person)
 
 
 def options(person, registration: ApplicationClient, *, enterprise_number: str = "") -> list:

@@ -3,16 +3,17 @@ application, for this enterprise, now?
 
 Allowed iff the person may act at all (`capacities.may_act`: an active account with a
 verified national number) and one of their effective attributions
-(`capacities.holdings_among`, i.e. `RoleAttribution.objects.effective()`) is of that role,
+(`capacities.effective_in`, i.e. `RoleAttribution.objects.effective()`) is of that role,
 in that enterprise, and the role is one of the caller's application. Nothing else grants:
 the reasons below are read only for the questions already denied, to tell the application
 why, and never turn a denial into a permit.
 
-A batch is answered in a constant number of queries, whatever its size: the people (one
-query per kind of subject asked about), the effective attributions (one), then, only when
-something was denied, the roles, the enterprises and the attributions behind the denials
-(one each). A question about another application's role reads nothing about that role's
-holders: the answer is `not_this_application`, as for a code that does not exist.
+A batch is answered in a constant number of queries, whatever its size: one for the
+effective attributions of the people asked about (with those people), then, only when
+something was denied, the people (one query per kind of subject), the roles, the
+enterprises and the attributions behind the denials (one each). A question about another
+application's role reads nothing about that role's holders: the answer is
+`not_this_application`, as for a code that does not exist.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from allauth.idp.oidc.adapter import get_adapter
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.selectors import accounts_with_verified_numbers
@@ -90,34 +92,79 @@ ALLOWED = Decision(allowed=True)
 
 def decide(registration: ApplicationClient, questions: Sequence[Question]) -> list[Decision]:
     """One decision per question, in order, for the application of `registration`."""
-    people = _people(registration, questions)
     numbers = {q.enterprise: _enterprise_number(q.enterprise) for q in questions}
-    acting = {person.pk for person in people.values() if capacities.may_act(person)}
-    held: set[tuple[int, str, str]] = set()
-    if acting:
-        held = set(
-            capacities.holdings_among(acting, registration.application)
-            .filter(
-                enterprise__number__in={n for n in numbers.values() if n},
-                role__code__in={q.role for q in questions},
-            )
-            .values_list("person_id", "enterprise__number", "role__code")
-        )
-    decisions: list[Decision | None] = []
+    granted = _granted(registration, questions, numbers)
+    decisions: list[Decision] = []
     denied: list[int] = []
     for index, q in enumerate(questions):
-        person = people.get((q.subject_type, q.subject_id))
-        number = numbers[q.enterprise]
-        if person is not None and (person.pk, number, q.role) in held:
+        if (_subject_key(registration, q), numbers[q.enterprise], q.role) in granted:
             decisions.append(ALLOWED)
         else:
-            decisions.append(None)
+            decisions.append(Decision(allowed=False))
             denied.append(index)
     if denied:
-        why = _reasons(registration, [questions[i] for i in denied], people, numbers)
-        for index, reason in zip(denied, why, strict=True):
+        asked = [questions[i] for i in denied]
+        people = _people(registration, asked)
+        for index, reason in zip(
+            denied, _reasons(registration, asked, people, numbers), strict=True
+        ):
             decisions[index] = Decision(allowed=False, reason=reason)
-    return decisions  # type: ignore[return-value]
+    return decisions
+
+
+def _subject_key(registration: ApplicationClient, q: Question) -> tuple[str, str] | None:
+    """How the subject of `q` is matched against the holders found: the `sub` exactly as
+    written, or the national number normalised (only for clients allowed it)."""
+    if q.subject_type == SUBJECT_USER:
+        return (SUBJECT_USER, q.subject_id)
+    if registration.allow_nrn:
+        number = _national_number(q.subject_id)
+        return (SUBJECT_NRN, number) if number else None
+    return None
+
+
+def _granted(registration, questions, numbers) -> set:
+    """{(subject key, enterprise number, role code)} that the rule grants, among those asked:
+    one query for the whole batch. The people are narrowed in SQL by what identifies them
+    (primary key, national number), then judged by `capacities.may_act` and matched by the
+    `sub` allauth's adapter gives this client, so that "007" is not the account "7" and an
+    adapter with other subjects fails closed."""
+    pks = {pk for q in questions if q.subject_type == SUBJECT_USER
+           if (pk := _pk_candidate(q.subject_id)) is not None}  # fmt: skip
+    nrns = {
+        key[1]
+        for q in questions
+        if q.subject_type == SUBJECT_NRN and (key := _subject_key(registration, q))
+    }
+    enterprise_numbers = {n for n in numbers.values() if n}
+    if not (pks or nrns) or not enterprise_numbers:
+        return set()
+    asked = Q()
+    if pks:
+        asked |= Q(person_id__in=pks)
+    if nrns:
+        asked |= Q(person__national_number__in=nrns)
+    held = (
+        capacities.effective_in(registration.application_id)
+        .filter(asked)
+        .filter(
+            enterprise__number__in=enterprise_numbers, role__code__in={q.role for q in questions}
+        )
+        .select_related("person")
+        .annotate(enterprise_number=F("enterprise__number"), role_code=F("role__code"))
+        .order_by()
+    )
+    adapter = get_adapter()
+    granted = set()
+    for attribution in held:
+        person = attribution.person
+        if not capacities.may_act(person):
+            continue
+        where = (attribution.enterprise_number, attribution.role_code)
+        granted.add(((SUBJECT_USER, adapter.get_user_sub(registration.client, person)), *where))
+        if registration.allow_nrn:
+            granted.add(((SUBJECT_NRN, person.verified_national_number), *where))
+    return granted
 
 
 # --- Who is asked about ---------------------------------------------------------------------
@@ -183,7 +230,6 @@ def _enterprise_number(value: str) -> str:
 def _reasons(registration, questions, people, numbers) -> list[str]:
     """The reason of each denied question, in order: the first link of the chain that is
     missing (the subject, the role, the enterprise, the attribution)."""
-    application = registration.application
     reasons: list[str | None] = [None] * len(questions)
     for i, q in enumerate(questions):
         person = people.get((q.subject_type, q.subject_id))
@@ -200,7 +246,7 @@ def _reasons(registration, questions, people, numbers) -> list[str]:
             role.code: role
             for role in Role.objects.filter(
                 code__in={questions[i].role for i in open_},
-                application=application,
+                application_id=registration.application_id,
                 is_available=True,
             )
         }

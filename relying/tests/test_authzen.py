@@ -527,9 +527,9 @@ def _queries(w, body, path=EVALUATION) -> int:
     return len(queries)
 
 
-# Token, registration, the person, the effective attributions; a denial adds the role, the
-# enterprise and the attributions behind it.
-ALLOWED_QUERIES = 4
+# Token, registration, the effective attributions (with their holders); a denial adds the
+# person, the role, the enterprise and the attributions behind it.
+ALLOWED_QUERIES = 3
 DENIED_QUERIES = 7
 
 
