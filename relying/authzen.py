@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from relying.decisions import SUBJECT_TYPES, Decision, Question
+from relying.decisions import REASON_LANGUAGE, SUBJECT_TYPES, Decision, Question
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_EVALUATIONS = 1000
@@ -204,5 +204,5 @@ def decision_json(decision: Decision) -> dict:
         return {"decision": True}
     return {
         "decision": False,
-        "context": {"id": decision.reason, "reason_admin": {"en": decision.reason_text}},
+        "context": {"id": decision.reason, "reason_admin": {REASON_LANGUAGE: decision.reason_text}},
     }

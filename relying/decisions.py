@@ -42,7 +42,9 @@ SUBJECT_NRN = "egovnrn"
 SUBJECT_TYPES = (SUBJECT_USER, SUBJECT_NRN)
 
 # Reason codes of a denial, with the sentence for the application's administrators. Stable
-# codes: applications branch on them; the sentences may be reworded.
+# codes: applications branch on them; the sentences may be reworded. They are written for
+# the applications' teams, in English, the language AuthZEN's `reason_admin` is keyed by.
+REASON_LANGUAGE = "en"
 REASONS: dict[str, str] = {
     "nrn_not_allowed": "This application is not allowed to ask about national numbers.",
     "unknown_subject": "No active account of the portal matches this subject.",
@@ -129,8 +131,8 @@ def _granted(registration, questions, numbers) -> set:
     (primary key, national number), then judged by `capacities.may_act` and matched by the
     `sub` allauth's adapter gives this client, so that "007" is not the account "7" and an
     adapter with other subjects fails closed."""
-    pks = {pk for q in questions if q.subject_type == SUBJECT_USER
-           if (pk := _pk_candidate(q.subject_id)) is not None}  # fmt: skip
+    pks = {_pk_candidate(q.subject_id) for q in questions if q.subject_type == SUBJECT_USER}
+    pks.discard(None)
     nrns = {
         key[1]
         for q in questions

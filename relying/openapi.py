@@ -213,9 +213,9 @@ def _schemas() -> dict:
                         },
                         "reason_admin": {
                             "type": "object",
-                            "required": ["en"],
+                            "required": [decisions.REASON_LANGUAGE],
                             "additionalProperties": False,
-                            "properties": {"en": {"type": "string"}},
+                            "properties": {decisions.REASON_LANGUAGE: {"type": "string"}},
                         },
                     },
                 },
@@ -303,7 +303,7 @@ def _decision_operation(*, summary: str, request: str, response: dict, descripti
 
 def document() -> dict:
     token_url = settings.SITE_URL + reverse("idp:oidc:token")
-    with translation.override("en"):
+    with translation.override(decisions.REASON_LANGUAGE):
         portal = str(settings.PORTAL_NAME)
     return {
         "openapi": "3.1.0",
