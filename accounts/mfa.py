@@ -173,6 +173,11 @@ NO_SECOND_FACTOR = frozenset(
         "idp:oidc:revoke",
         "idp:oidc:token",
         "idp:oidc:userinfo",
+        # The decision API: applications' back-ends, authenticated by their access tokens.
+        "authzen:configuration",
+        "authzen:evaluation",
+        "authzen:evaluations",
+        "authzen:openapi",
         # The development mailbox (DEBUG only): the developer's own machine.
         "dev_mailbox",
         "dev_mailbox_message",

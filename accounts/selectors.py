@@ -14,6 +14,15 @@ def account_with_verified_number(national_number: str, *, exclude=None):
     return accounts.first()
 
 
+def accounts_with_verified_numbers(national_numbers) -> dict:
+    """{number: account} for those of `national_numbers` an account holds verified (one
+    query, whatever their count); a number only declared somewhere is not there."""
+    accounts = get_user_model().objects.filter(
+        national_number__in=list(national_numbers), national_number_verified=True
+    )
+    return {account.national_number: account for account in accounts}
+
+
 def account_with_verified_email(emails: list[str]):
     """The account that proved it owns one of `emails` (allauth's verified address).
 

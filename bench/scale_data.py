@@ -326,6 +326,7 @@ def generate(plan: Plan, *, seed: int = 7, out=print) -> dict:
                     "fr",
                     national_number(i),
                     False,
+                    "",  # declared, not verified: no source
                     False,
                     True,
                     joined,
@@ -346,6 +347,7 @@ def generate(plan: Plan, *, seed: int = 7, out=print) -> dict:
                 "language",
                 "national_number",
                 "national_number_verified",
+                "national_number_source",
                 "is_staff",
                 "is_active",
                 "date_joined",

@@ -31,18 +31,25 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 
-async def _load(host: str, port: int, request: bytes, seconds: float, connections: int):
+async def _load(
+    host: str, port: int, request: bytes | list[bytes], seconds: float, connections: int
+):
+    """`request` is sent again and again; a list of requests is sent in turn (each
+    connection starting at its own place in it)."""
     done = errors = 0
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
+    requests = request if isinstance(request, list) else [request]
 
-    async def one_client():
+    async def one_client(start: int):
         nonlocal done, errors
+        turn = start
         while time.perf_counter() < deadline:
             started = time.perf_counter()
+            turn += 1
             try:
                 reader, writer = await asyncio.open_connection(host, port)
-                writer.write(request)
+                writer.write(requests[turn % len(requests)])
                 await writer.drain()
                 head = await reader.readline()
                 await reader.read()  # until the server closes
@@ -55,7 +62,7 @@ async def _load(host: str, port: int, request: bytes, seconds: float, connection
             except OSError:
                 errors += 1
 
-    await asyncio.gather(*(one_client() for _ in range(connections)))
+    await asyncio.gather(*(one_client(k) for k in range(connections)))
     return done, errors, latencies
 
 

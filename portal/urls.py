@@ -27,6 +27,8 @@ urlpatterns = [
     path("wizard/", include("wizard.urls")),
     # The OpenID provider for the applications of the catalogue (allauth's, extended).
     path("", include(([path("", include("relying.urls"))], "idp"))),
+    # The decision API of the applications' back-ends (OpenID AuthZEN).
+    path("", include("relying.urls_api")),
 ]
 
 if settings.DEBUG:

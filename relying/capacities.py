@@ -43,9 +43,15 @@ def _effective():
     return RoleAttribution.objects.effective().filter(role__is_available=True)
 
 
+def effective_in(application):
+    """Everyone's effective attributions of this application's roles (still offered): what
+    `holdings` narrows to one person, and the decision API to the people it is asked about."""
+    return _effective().filter(role__application=application)
+
+
 def holdings(person, application):
     """The person's effective attributions of this application's roles, everywhere."""
-    return _effective().filter(person=person, role__application=application)
+    return effective_in(application).filter(person=person)
 
 
 def role_codes_held(keys) -> dict[tuple[int, int, int], list[str]]:

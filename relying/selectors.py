@@ -18,6 +18,12 @@ def registration_for_client(client_id) -> ApplicationClient | None:
     )
 
 
+def caller_registration(client_id: str) -> ApplicationClient | None:
+    """The registration of a client calling an API with its token: its own columns and
+    the client's (the decision API reads the application by id only), in one query."""
+    return ApplicationClient.objects.select_related("client").filter(client_id=client_id).first()
+
+
 def token_being_redeemed(grant_type: str | None, data) -> Token | None:
     """The refresh token or authorization code a token request presents, if still valid."""
     if grant_type == Client.GrantType.REFRESH_TOKEN:

@@ -1,0 +1,327 @@
+"""The decision API's answers: may this person act with this role of the calling
+application, for this enterprise, now?
+
+Allowed iff the person may act at all (`capacities.may_act`: an active account with a
+verified national number) and one of their effective attributions
+(`capacities.effective_in`, i.e. `RoleAttribution.objects.effective()`) is of that role,
+in that enterprise, and the role is one of the caller's application. Nothing else grants:
+the reasons below are read only for the questions already denied, to tell the application
+why, and never turn a denial into a permit.
+
+A batch is answered in a constant number of queries, whatever its size: one for the
+effective attributions of the people asked about (with those people), then, only when
+something was denied, the people (one query per kind of subject), the roles, the
+enterprises and the attributions behind the denials (one each). A question about another
+application's role reads nothing about that role's holders: the answer is
+`not_this_application`, as for a code that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from allauth.idp.oidc.adapter import get_adapter
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.selectors import accounts_with_verified_numbers
+from accounts.validators import normalize_national_number
+from enterprises.models import Enterprise, EnterpriseQuality
+from enterprises.numbers import normalize_enterprise_number
+from relying import capacities
+from relying.models import ApplicationClient
+from roles.models import Role, RoleAttribution
+
+# The kinds of subject: the `sub` the portal gives this client, or a national number (only
+# for clients allowed to receive national numbers).
+SUBJECT_USER = "user"
+SUBJECT_NRN = "egovnrn"
+SUBJECT_TYPES = (SUBJECT_USER, SUBJECT_NRN)
+
+# Reason codes of a denial, with the sentence for the application's administrators. Stable
+# codes: applications branch on them; the sentences may be reworded. They are written for
+# the applications' teams, in English, the language AuthZEN's `reason_admin` is keyed by.
+REASON_LANGUAGE = "en"
+REASONS: dict[str, str] = {
+    "nrn_not_allowed": "This application is not allowed to ask about national numbers.",
+    "unknown_subject": "No active account of the portal matches this subject.",
+    "unverified": "The person's national number is not verified: they hold no power yet.",
+    "not_this_application": "This application has no role with this code.",
+    "enterprise_unknown": "No enterprise has this number in the registry.",
+    "enterprise_inactive": (
+        "The enterprise is stopped or not registered on the portal, or the quality of this "
+        "role is not activated there."
+    ),
+    "not_yet_valid": "The person holds this role there, but not yet: it starts later.",
+    "expired": "The person held this role there until its end date, which has passed.",
+    "ended": "The person held this role there; it was ended, revoked or deactivated.",
+    "no_role": "The person does not hold this role for this enterprise.",
+}
+
+_ENDED = (
+    RoleAttribution.Status.ENDED,
+    RoleAttribution.Status.REVOKED,
+    RoleAttribution.Status.DEACTIVATED,
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One evaluation: subject (kind and identifier), the enterprise number as the caller
+    wrote it, the role code."""
+
+    subject_type: str
+    subject_id: str
+    enterprise: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+
+    @property
+    def reason_text(self) -> str:
+        return REASONS.get(self.reason, "")
+
+
+ALLOWED = Decision(allowed=True)
+
+
+def decide(registration: ApplicationClient, questions: Sequence[Question]) -> list[Decision]:
+    """One decision per question, in order, for the application of `registration`."""
+    numbers = {q.enterprise: _enterprise_number(q.enterprise) for q in questions}
+    granted = _granted(registration, questions, numbers)
+    decisions: list[Decision] = []
+    denied: list[int] = []
+    for index, q in enumerate(questions):
+        if (_subject_key(registration, q), numbers[q.enterprise], q.role) in granted:
+            decisions.append(ALLOWED)
+        else:
+            decisions.append(Decision(allowed=False))
+            denied.append(index)
+    if denied:
+        asked = [questions[i] for i in denied]
+        people = _people(registration, asked)
+        for index, reason in zip(
+            denied, _reasons(registration, asked, people, numbers), strict=True
+        ):
+            decisions[index] = Decision(allowed=False, reason=reason)
+    return decisions
+
+
+def _subject_key(registration: ApplicationClient, q: Question) -> tuple[str, str] | None:
+    """How the subject of `q` is matched against the holders found: the `sub` exactly as
+    written, or the national number normalised (only for clients allowed it)."""
+    if q.subject_type == SUBJECT_USER:
+        return (SUBJECT_USER, q.subject_id)
+    if registration.allow_nrn:
+        number = _national_number(q.subject_id)
+        return (SUBJECT_NRN, number) if number else None
+    return None
+
+
+def _granted(registration, questions, numbers) -> set:
+    """{(subject key, enterprise number, role code)} that the rule grants, among those asked:
+    one query for the whole batch. The people are narrowed in SQL by what identifies them
+    (primary key, national number), then judged by `capacities.may_act` and matched by the
+    `sub` allauth's adapter gives this client, so that "007" is not the account "7" and an
+    adapter with other subjects fails closed."""
+    pks = {_pk_candidate(q.subject_id) for q in questions if q.subject_type == SUBJECT_USER}
+    pks.discard(None)
+    nrns = {
+        key[1]
+        for q in questions
+        if q.subject_type == SUBJECT_NRN and (key := _subject_key(registration, q))
+    }
+    enterprise_numbers = {n for n in numbers.values() if n}
+    if not (pks or nrns) or not enterprise_numbers:
+        return set()
+    asked = Q()
+    if pks:
+        asked |= Q(person_id__in=pks)
+    if nrns:
+        asked |= Q(person__national_number__in=nrns)
+    held = (
+        capacities.effective_in(registration.application_id)
+        .filter(asked)
+        .filter(
+            enterprise__number__in=enterprise_numbers, role__code__in={q.role for q in questions}
+        )
+        .select_related("person")
+        .annotate(enterprise_number=F("enterprise__number"), role_code=F("role__code"))
+        .order_by()
+    )
+    adapter = get_adapter()
+    granted = set()
+    for attribution in held:
+        person = attribution.person
+        if not capacities.may_act(person):
+            continue
+        where = (attribution.enterprise_number, attribution.role_code)
+        granted.add(((SUBJECT_USER, adapter.get_user_sub(registration.client, person)), *where))
+        if registration.allow_nrn:
+            granted.add(((SUBJECT_NRN, person.verified_national_number), *where))
+    return granted
+
+
+# --- Who is asked about ---------------------------------------------------------------------
+
+
+def _people(registration: ApplicationClient, questions: Sequence[Question]) -> dict:
+    """{(subject type, id): account} for the subjects that name an active account."""
+    found: dict[tuple[str, str], object] = {}
+    subs = {q.subject_id for q in questions if q.subject_type == SUBJECT_USER}
+    if subs:
+        # The `sub` is whatever allauth's adapter gives this client: the candidates are read
+        # by primary key in one query, then kept only if the adapter gives them this very
+        # `sub` (so "007" is not the account "7", and a pairwise adapter fails closed).
+        candidates = {pk for pk in map(_pk_candidate, subs) if pk is not None}
+        adapter = get_adapter()
+        for user in get_user_model().objects.filter(pk__in=candidates, is_active=True):
+            sub = adapter.get_user_sub(registration.client, user)
+            if sub in subs:
+                found[(SUBJECT_USER, sub)] = user
+    if registration.allow_nrn:
+        written = {
+            q.subject_id: _national_number(q.subject_id)
+            for q in questions
+            if q.subject_type == SUBJECT_NRN
+        }
+        if any(written.values()):
+            accounts = accounts_with_verified_numbers({n for n in written.values() if n})
+            for raw, number in written.items():
+                account = accounts.get(number)
+                if account is not None and account.is_active:
+                    found[(SUBJECT_NRN, raw)] = account
+    return found
+
+
+def _pk_candidate(sub: str):
+    try:
+        value = get_user_model()._meta.pk.to_python(sub)
+    except ValidationError:
+        return None
+    # A number beyond the column's range is nobody (and must not reach the database).
+    if isinstance(value, int) and not 0 < value < 2**63:
+        return None
+    return value
+
+
+def _national_number(value: str) -> str:
+    try:
+        return normalize_national_number(value)
+    except ValidationError:
+        return ""
+
+
+def _enterprise_number(value: str) -> str:
+    try:
+        return normalize_enterprise_number(value)
+    except ValidationError:
+        return ""
+
+
+# --- Why a question was denied ------------------------------------------------------------
+
+
+def _reasons(registration, questions, people, numbers) -> list[str]:
+    """The reason of each denied question, in order: the first link of the chain that is
+    missing (the subject, the role, the enterprise, the attribution)."""
+    reasons: list[str | None] = [None] * len(questions)
+    for i, q in enumerate(questions):
+        person = people.get((q.subject_type, q.subject_id))
+        if q.subject_type == SUBJECT_NRN and not registration.allow_nrn:
+            reasons[i] = "nrn_not_allowed"
+        elif person is None:
+            reasons[i] = "unknown_subject"
+        elif not capacities.may_act(person):
+            reasons[i] = "unverified"
+    open_ = [i for i, r in enumerate(reasons) if r is None]
+    roles = {}
+    if open_:
+        roles = {
+            role.code: role
+            for role in Role.objects.filter(
+                code__in={questions[i].role for i in open_},
+                application_id=registration.application_id,
+                is_available=True,
+            )
+        }
+        for i in open_:
+            if questions[i].role not in roles:
+                reasons[i] = "not_this_application"
+    open_ = [i for i in open_ if reasons[i] is None]
+    enterprises = {}
+    if open_:
+        enterprises = {
+            row["number"]: row
+            for row in Enterprise.objects.filter(
+                number__in={numbers[questions[i].enterprise] for i in open_}
+            ).values("id", "number", "status", "registration__id")
+        }
+        for i in open_:
+            row = enterprises.get(numbers[questions[i].enterprise])
+            if row is None:
+                reasons[i] = "enterprise_unknown"
+            elif row["status"] != Enterprise.Status.ACTIVE or row["registration__id"] is None:
+                reasons[i] = "enterprise_inactive"
+    open_ = [i for i in open_ if reasons[i] is None]
+    if open_:
+        keys = {
+            i: (
+                people[(questions[i].subject_type, questions[i].subject_id)].pk,
+                enterprises[numbers[questions[i].enterprise]]["id"],
+                roles[questions[i].role].pk,
+            )
+            for i in open_
+        }
+        history: dict[tuple[int, int, int], list[dict]] = {}
+        for row in RoleAttribution.objects.filter(
+            person_id__in={k[0] for k in keys.values()},
+            enterprise_id__in={k[1] for k in keys.values()},
+            role_id__in={k[2] for k in keys.values()},
+        ).values(
+            "person_id",
+            "enterprise_id",
+            "role_id",
+            "status",
+            "valid_from",
+            "valid_until",
+            "updated_at",
+            "enterprise_quality__status",
+        ):
+            key = (row["person_id"], row["enterprise_id"], row["role_id"])
+            history.setdefault(key, []).append(row)
+        today = timezone.localdate()
+        for i in open_:
+            reasons[i] = _attribution_reason(history.get(keys[i], []), today)
+    return reasons  # type: ignore[return-value]
+
+
+def _attribution_reason(rows: list[dict], today) -> str:
+    """What the attributions of one (person, enterprise, role) say about a denial: an active
+    one wins (its quality deactivated, not started yet, past its end), else the latest one
+    that ended."""
+    active = [row for row in rows if row["status"] == RoleAttribution.Status.ACTIVE]
+    for row in active:
+        if row["enterprise_quality__status"] != EnterpriseQuality.Status.ACTIVE:
+            return "enterprise_inactive"
+    for row in active:
+        if row["valid_from"] > today:
+            return "not_yet_valid"
+    for row in active:
+        if row["valid_until"] is not None and row["valid_until"] < today:
+            return "expired"
+    over = [row for row in rows if row["status"] != RoleAttribution.Status.ACTIVE]
+    if over:
+        latest = max(over, key=lambda row: row["updated_at"])
+        if latest["status"] == RoleAttribution.Status.EXPIRED:
+            return "expired"
+        if latest["status"] in _ENDED:
+            return "ended"
+    return "no_role"
