@@ -25,16 +25,7 @@ def load(*, password: str, stdout) -> list:
         ApplicationClient.objects.filter(application=application).select_related("client").first()
     )
     if registration is None:
-        services.client_register(
-            actor=None,
-            application=application,
-            # A loopback address: the portal accepts it on any port (RFC 8252), so the
-            # sample also runs elsewhere than 8001 (the tests do).
-            redirect_uris=[f"{SAMPLE_URL}/callback"],
-            events_url=f"{SAMPLE_URL}/events",
-            client_id=CLIENT_ID,
-            secret=CLIENT_SECRET,
-        )
+        register_sample_client(application)
     elif registration.client_id != CLIENT_ID:
         # Someone registered Dimona by hand: leave it, and say what the sample needs.
         stdout.write(
@@ -42,6 +33,22 @@ def load(*, password: str, stdout) -> list:
             "application with its SAMPLE_CLIENT_ID and SAMPLE_CLIENT_SECRET.\n"
         )
     return []
+
+
+def register_sample_client(
+    application: Application, *, events_url: str = f"{SAMPLE_URL}/events"
+) -> ApplicationClient:
+    registration, _secret = services.client_register(
+        actor=None,
+        application=application,
+        # A loopback address: the portal accepts it on any port (RFC 8252), so the sample
+        # also runs elsewhere than 8001 (the tests do).
+        redirect_uris=[f"{SAMPLE_URL}/callback"],
+        events_url=events_url,
+        client_id=CLIENT_ID,
+        secret=CLIENT_SECRET,
+    )
+    return registration
 
 
 def notes() -> list[str]:
