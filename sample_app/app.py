@@ -82,7 +82,7 @@ DEFAULTS = {
     "SAMPLE_APPLICATION_NAME": "Dimona",
     # The roles "Check a decision" asks about (besides those the person received).
     "SAMPLE_ROLES": "dimona-declaration dimona-consultation",
-    # Where the sessions, the events and the session key are kept (default: ./instance).
+    # Where the sessions, the events and the cookie key are kept (default: sample_app/instance).
     "SAMPLE_INSTANCE_DIR": "",
     "SAMPLE_SECRET_KEY": "",
 }
@@ -97,7 +97,8 @@ def create_app(config: dict[str, str] | None = None) -> Flask:
     """The application, configured from the environment; `config` overrides (tests)."""
     settings = {name: os.environ.get(name, default) for name, default in DEFAULTS.items()}
     settings.update(config or {})
-    app = Flask(__name__, instance_path=settings["SAMPLE_INSTANCE_DIR"] or None)
+    instance = settings["SAMPLE_INSTANCE_DIR"] or str(Path(__file__).parent / "instance")
+    app = Flask(__name__, instance_path=str(Path(instance).resolve()))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(settings)
     app.config["PORTAL_URL"] = settings["PORTAL_URL"].rstrip("/")
