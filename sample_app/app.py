@@ -409,21 +409,10 @@ def current_sign_in() -> sqlite3.Row | Ended | None:
     if record["ended_by"]:
         return _end(record, Ended("event", event_load(record["ended_by"])))
     if record["expires_at"] - RENEW_BEFORE_SECONDS < time.time():
-        token = portal().refresh(record["refresh_token"]) if record["refresh_token"] else None
-        if token is None:
+        renewed = _renew(record)
+        if renewed is None:
             return _end(record, Ended("refresh"))
-        with db() as connection:
-            connection.execute(
-                "UPDATE sign_ins SET access_token = ?, refresh_token = ?, expires_at = ?"
-                " WHERE id = ?",
-                (
-                    token["access_token"],
-                    token.get("refresh_token", record["refresh_token"]),
-                    _expires_at(token),
-                    record["id"],
-                ),
-            )
-        record = sign_in_load(record["id"])
+        record = renewed
     answer = portal().introspect(record["access_token"])
     if not answer.get("active"):
         return _end(record, Ended("introspection"))
@@ -436,6 +425,32 @@ def current_sign_in() -> sqlite3.Row | Ended | None:
             )
         record = sign_in_load(record["id"])
     return record
+
+
+def _renew(record: sqlite3.Row) -> sqlite3.Row | None:
+    """New tokens for an expiring access token, or None when the portal refuses.
+
+    The refresh token rotates: of two page views renewing at once, the portal refuses the
+    slower one's (already used) token. That one then finds the tokens the faster one kept."""
+    used = record["refresh_token"]
+    token = portal().refresh(used) if used else None
+    if token is None:
+        current = sign_in_load(record["id"])
+        renewed_meanwhile = current is not None and current["refresh_token"] != used
+        return current if renewed_meanwhile else None
+    with db() as connection:
+        connection.execute(
+            "UPDATE sign_ins SET access_token = ?, refresh_token = ?, expires_at = ?"
+            " WHERE id = ? AND refresh_token = ?",
+            (
+                token["access_token"],
+                token.get("refresh_token", used),
+                _expires_at(token),
+                record["id"],
+                used,
+            ),
+        )
+    return sign_in_load(record["id"])
 
 
 def _end(record: sqlite3.Row, ended: Ended) -> Ended:
