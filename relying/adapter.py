@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from relying import capacities
 
-# eIDAS levels of assurance: a password alone is "low"; a second factor (TOTP, passkey) or
-# the federal identity provider makes the sign-in "substantial".
+# eIDAS levels of assurance: a sign-in is "substantial" when the portal's own second factor
+# (TOTP, passkey) was used in it, "low" otherwise.
 ACR_LOW = "http://eidas.europa.eu/LoA/low"
 ACR_SUBSTANTIAL = "http://eidas.europa.eu/LoA/substantial"
 

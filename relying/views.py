@@ -38,12 +38,38 @@ from relying.models import ApplicationClient
 # The authorization request's parameter by which an application asks for an enterprise in
 # advance (docs/integration.md): the capacity screen then offers only that enterprise.
 ENTERPRISE_PARAMETER = "enterprise"
-SECOND_FACTOR_METHODS = {"mfa", "socialaccount"}
+# As for management acts (accounts/mfa.py): the portal's own second factor; a sign-in
+# through the identity provider is not counted, since the portal cannot tell what it asked.
+SECOND_FACTOR_METHODS = {"mfa"}
 
 
 def used_second_factor(request) -> bool:
     records = get_authentication_records(request, request.user)
     return any(record.get("method") in SECOND_FACTOR_METHODS for record in records)
+
+
+def _registered_exactly(params) -> bool:
+    """Is the redirect URI one the client registered, character for character?
+
+    allauth accepts any address with the registered scheme, host, port and path whose query
+    includes the registered one; the OAuth security BCP (RFC 9700, 4.1.3) asks for exact
+    matching, so that no query added to a registered address (an open redirector of the
+    application's, say) receives a code. Unknown clients and missing addresses are left to
+    oauthlib, which refuses them."""
+    registration = selectors.registration_for_client(params.get("client_id"))
+    uri = params.get("redirect_uri")
+    if registration is None or uri is None:
+        return True
+    return uri in registration.client.get_redirect_uris()
+
+
+def _refused(request, error):
+    """The page for a request that cannot go back to the application (unknown client, a
+    redirect URI it is not registered with): never a redirect there, and a 400, not a 200,
+    so that monitoring and the application's own tests see the refusal."""
+    response = respond_html_error(request, error=error)
+    response.status_code = HTTPStatus.BAD_REQUEST
+    return response
 
 
 class AuthorizeView(oidc.AuthorizationView):
@@ -59,6 +85,9 @@ class AuthorizeView(oidc.AuthorizationView):
         response = self._login_required(request)
         if response:
             return response
+        if not _registered_exactly(request.GET):
+            # Before oauthlib runs: its errors would redirect to the address it was given.
+            return _refused(request, errors.MismatchingRedirectURIError())
         try:
             server = get_server()
             self._scopes, self._request_info = server.validate_authorization_request(
@@ -66,12 +95,12 @@ class AuthorizeView(oidc.AuthorizationView):
             )
             self._request_info["resources"] = get_resources(request)
         except (errors.FatalClientError, ValidationError) as error:
-            return respond_html_error(request, error=error)
+            return _refused(request, error)
         except errors.OAuth2Error as error:
             return oidc._ClientHttpResponseRedirect(error.in_uri(error.redirect_uri))
         registration = self.registration()
         if registration is None:
-            return respond_html_error(request, error=errors.InvalidClientIdError())
+            return _refused(request, errors.InvalidClientIdError())
         options = self.options()
         if "none" in (self._request_info.get("prompt") or ()):
             # Silent sign-in: possible only when there is nothing to choose.

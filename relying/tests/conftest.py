@@ -8,7 +8,7 @@ from enterprises.tests.factories import EnterpriseFactory
 from relying import services
 from roles import services as role_services
 from roles.models import Application, Role
-from tests.personas import activate, ensure_catalogue, make_gl, register, run_on_commit
+from tests.personas import activate, ensure_catalogue, make_gl, register, run_on_commit, signed_in
 
 REDIRECT_URI = "https://dimona.example.test/callback"
 
@@ -63,3 +63,42 @@ def holder(gl, employer_eq):
     person = UserFactory()
     give(gl, employer_eq, person, "dimona-declaration")
     return person
+
+
+# --- The sign-in flow's tests (test_oidc_*.py): an application driven by authlib -----------
+
+
+@pytest.fixture
+def portal_at_testserver(settings):
+    """The portal's address, its issuer, as the applications of the tests reach it
+    (`relying.tests.rp.BASE`): the discovery document is then at the issuer's own URL."""
+    settings.SITE_URL = "https://testserver"
+
+
+@pytest.fixture
+def rp(registered):
+    """Dimona's application, signing in with the confidential client of `registered`."""
+    from relying.tests.rp import Application
+
+    registration, secret = registered
+    return Application(registration.client_id, secret)
+
+
+@pytest.fixture
+def browser(holder):
+    """The holder's browser, signed in to the portal with a password."""
+    return signed_in(holder)
+
+
+def other_enterprise(name: str):
+    """One more registered enterprise with its "employer" quality and a GL: (eq, gl)."""
+    enterprise = EnterpriseFactory(name=name)
+    _lr, rae = register(enterprise)
+    eq = activate(enterprise, "employer", actor=rae)
+    return eq, make_gl(eq)
+
+
+@pytest.fixture
+def other_gl_eq():
+    """A second enterprise, "Atelier Martin", its employer quality and its GL: (eq, gl)."""
+    return other_enterprise("Atelier Martin")
