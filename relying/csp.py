@@ -6,7 +6,8 @@ answers with a redirect to the application's `redirect_uri`. With `form-action '
 Chromium blocks that last step and the person never gets back to the application.
 
 So when an authorization request of a registered client reaches the portal (valid
-`client_id` and a `redirect_uri` registered for it), the session remembers that URI's
+`client_id` and a `redirect_uri` registered for it, character for character, as the
+authorization endpoint requires), the session remembers that URI's
 origin, and the pages of this session allow forms to end there too, until the portal
 redirects to it. Only a registered client's origin is ever added, never one a request
 names on its own.
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from allauth.idp.oidc.internal.clientkit import is_redirect_uri_allowed
 from django.conf import settings
 
 from relying import selectors
@@ -37,16 +37,7 @@ def remember_client_origin(request) -> None:
     if not client_id or not redirect_uri or len(redirect_uri) > 2000:
         return
     registration = selectors.registration_for_client(client_id)
-    if registration is None:
-        return
-    client = registration.client
-    try:
-        allowed = is_redirect_uri_allowed(
-            redirect_uri, client.get_redirect_uris(), client.allow_uri_wildcards
-        )
-    except ValueError:  # an unparsable URI
-        return
-    if allowed:
+    if registration is not None and redirect_uri in registration.client.get_redirect_uris():
         request.session[SESSION_KEY] = origin(redirect_uri)
 
 

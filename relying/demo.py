@@ -41,8 +41,6 @@ def register_sample_client(
     registration, _secret = services.client_register(
         actor=None,
         application=application,
-        # A loopback address: the portal accepts it on any port (RFC 8252), so the sample
-        # also runs elsewhere than 8001 (the tests do).
         redirect_uris=[f"{SAMPLE_URL}/callback"],
         events_url=events_url,
         client_id=CLIENT_ID,

@@ -276,12 +276,11 @@ class Portal:
         except requests.RequestException as error:
             raise PortalUnavailable(str(error)) from error
 
-    def session(self, token: dict | None = None) -> OAuth2Session:
+    def session(self) -> OAuth2Session:
         """An OAuth client authenticated as this application (client secret basic)."""
         return OAuth2Session(
             self.client_id,
             self.client_secret,
-            token=token,
             token_endpoint_auth_method=CLIENT_AUTHENTICATION,
             default_timeout=HTTP_TIMEOUT_SECONDS,
         )
