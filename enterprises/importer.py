@@ -28,6 +28,9 @@ Choices where the registry is silent (also written in data/cbe-sample/README.md)
   the import) when its enterprise is part of the import, not deleted: it stops conferring
   signing authority at once, and its history stays. A mandate that had not started yet is
   deleted instead.
+* A registered enterprise that the file gives as stopped ("ST") stops giving its people's
+  roles effect at once; the applications concerned are told by revocation events
+  (`relying/events.py`), queued in the import's transaction.
 * code.csv (Category, Code, Language, Description) gives the names of the codes the registry
   uses; only the Category "JuridicalForm" is read, the rows of the other categories are skipped
   and counted as such. Its Language must be FR, NL, DE or EN: any other value is a malformed
@@ -56,8 +59,11 @@ from accounts.validators import normalize_national_number
 from enterprises.models import Enterprise, JuridicalForm, Mandate
 from enterprises.numbers import normalize_enterprise_number
 from portal.audit import Action, audit
+from portal.outbox import enqueue
+from relying import task_names as relying_task_names
 
 BATCH_SIZE = 5000
+STOPPED_PER_MESSAGE = 500
 
 ENTERPRISE_FILE = "enterprise.csv"
 DENOMINATION_FILE = "denomination.csv"
@@ -553,6 +559,8 @@ class _Writer:
         if self.v.has[ADDRESS_FILE]:
             self.update_fields += ADDRESS_WRITE_FIELDS
         self.update_fields.append("updated_at")
+        # Registered enterprises this import stops: their roles stop giving access.
+        self.stopped: list[int] = []
 
     def run(self) -> None:
         started = timezone.now()
@@ -616,9 +624,15 @@ class _Writer:
         counts = self.report.files[ENTERPRISE_FILE]
         for batch in _chunks(self._enterprise_objects(), self.batch_size):
             numbers = [e.number for e in batch]
-            existing = set(
-                Enterprise.objects.filter(number__in=numbers).values_list("number", flat=True)
+            known = Enterprise.objects.filter(number__in=numbers).values_list(
+                "number", "pk", "status", "registration"
             )
+            existing = set()
+            registered_active = {}
+            for number, pk, status, registration in known:
+                existing.add(number)
+                if status == Enterprise.Status.ACTIVE and registration is not None:
+                    registered_active[number] = pk
             Enterprise.objects.bulk_create(
                 batch,
                 update_conflicts=True,
@@ -627,6 +641,11 @@ class _Writer:
             )
             counts.updated += len(existing)
             counts.created += len(batch) - len(existing)
+            self.stopped += [
+                registered_active[e.number]
+                for e in batch
+                if e.status == Enterprise.Status.STOPPED and e.number in registered_active
+            ]
             # Names and addresses are written with their enterprise (one record each): they
             # count as created with a new enterprise, updated with an existing one.
             for file, records in (
@@ -720,8 +739,9 @@ def import_cbe(
         raise MalformedImport(report)
 
     with transaction.atomic():
-        _Writer(validation, batch_size).run()
-        audit(
+        writer = _Writer(validation, batch_size)
+        writer.run()
+        event = audit(
             actor=None,
             action=Action.CBE_IMPORT,
             details={
@@ -729,6 +749,11 @@ def import_cbe(
                 "files": {name: vars(counts) for name, counts in report.files.items()},
             },
         )
+        # The applications are told which roles stopped giving access (a dry run's
+        # message is rolled back with the rest).
+        for start in range(0, len(writer.stopped), STOPPED_PER_MESSAGE):
+            chunk = writer.stopped[start : start + STOPPED_PER_MESSAGE]
+            enqueue(relying_task_names.ENTERPRISES_STOPPED, event.pk, *chunk)
         if dry_run:
             transaction.set_rollback(True)
     report.elapsed = time.perf_counter() - begin

@@ -34,6 +34,7 @@ from portal.languages import default_language
 from portal.outbox import enqueue
 from portal.refusals import Refusal, refusing_invalid
 from portal.tokens import hash_token
+from relying import task_names as relying_task_names
 
 Kind = Designation.Kind
 Status = Designation.Status
@@ -560,13 +561,15 @@ def quality_deactivate(*, actor, enterprise_quality: EnterpriseQuality) -> Enter
             raise Refusal(_("This quality is not active."), code="inactive")
         eq.status = EnterpriseQuality.Status.INACTIVE
         eq.save(update_fields=["status", "updated_at"])
-        audit(
+        event = audit(
             actor=actor,
             action=Action.QUALITY_DEACTIVATED,
             enterprise=enterprise,
             target=eq,
             details={"quality": eq.quality.code},
         )
+        # Every role under the quality stops giving access: the applications are told.
+        enqueue(relying_task_names.QUALITY_DEACTIVATED, eq.pk, event.pk)
         for designation in eq.designations.open().select_related("enterprise", "person"):
             designation.enterprise_quality = eq
             _end(

@@ -16,12 +16,19 @@ instead of a message no worker can run.
 import logging
 from datetime import timedelta
 
+from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from portal.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
+
+
+# Longest backoff between two attempts of a delivery. Kept under Redis' visibility timeout: a
+# task whose ETA lies beyond it would be handed out again while it waits.
+MAX_BACKOFF = 300
 
 
 class UnknownTask(LookupError):
@@ -45,6 +52,17 @@ def enqueue(task_name: str, *args, countdown: float | None = None) -> OutboxMess
     message = OutboxMessage.objects.create(task_name=task_name, args=list(args), eta=eta)
     transaction.on_commit(lambda: publish(message.pk))
     return message
+
+
+def retry_countdown(attempts: int) -> float:
+    """Seconds before the next attempt of a delivery that failed `attempts` times:
+    exponential from TASK_RETRY_BACKOFF, with full jitter unless TASK_RETRY_JITTER is off."""
+    return get_exponential_backoff_interval(
+        factor=settings.TASK_RETRY_BACKOFF,
+        retries=attempts - 1,
+        maximum=MAX_BACKOFF,
+        full_jitter=settings.TASK_RETRY_JITTER,
+    )
 
 
 def tasks_run_in_process() -> bool:

@@ -174,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 120.0,
     },
     "roles-send-reminders": {"task": "roles.send_reminders", "schedule": 3600.0},
+    "relying-resume-stalled-events": {
+        "task": "relying.resume_stalled_events",
+        "schedule": 120.0,
+    },
     "enterprises-expire-designation-links": {
         "task": "enterprises.expire_designation_links",
         "schedule": 3600.0,

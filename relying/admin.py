@@ -7,9 +7,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.admin import ReadOnlyAdmin
 from portal.refusals import Refusal
 from relying import services
-from relying.models import ApplicationClient
+from relying.models import ApplicationClient, SecurityEvent
 
 # allauth's own admin would change clients and tokens behind the audit trail's back.
 for model in (Client, Token):
@@ -147,3 +148,28 @@ class ApplicationClientAdmin(admin.ModelAdmin):
                 ngettext("%(n)d secret replaced.", "%(n)d secrets replaced.", done) % {"n": done},
                 messages.SUCCESS,
             )
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    """The delivery log of the revocation events: staff read it, only the delivery writes."""
+
+    list_display = [
+        "created_at",
+        "jti",
+        "client",
+        "event_type",
+        "enterprise",
+        "status",
+        "attempts",
+        "last_status_code",
+        "delivered_at",
+    ]
+    list_filter = ["status", "client", "event_type"]
+    search_fields = ["jti"]
+    date_hierarchy = "created_at"
+    list_select_related = ["client", "enterprise"]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]

@@ -39,11 +39,36 @@ def may_act(person) -> bool:
     return bool(person and person.is_active and person.verified_national_number)
 
 
+def _effective():
+    return RoleAttribution.objects.effective().filter(role__is_available=True)
+
+
 def holdings(person, application):
     """The person's effective attributions of this application's roles, everywhere."""
-    return RoleAttribution.objects.effective().filter(
-        person=person, role__application=application, role__is_available=True
+    return _effective().filter(person=person, role__application=application)
+
+
+def role_codes_held(keys) -> dict[tuple[int, int, int], list[str]]:
+    """`role_codes` for many capacities in one query: for each (person id, enterprise
+    quality id, application id) of `keys`, the codes held there now (absent: none)."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    rows = (
+        _effective()
+        .filter(
+            person_id__in={person for person, _eq, _app in keys},
+            enterprise_quality_id__in={eq for _person, eq, _app in keys},
+            role__application_id__in={app for _person, _eq, app in keys},
+        )
+        .values_list("person_id", "enterprise_quality_id", "role__application_id", "role__code")
+        .distinct()
     )
+    held: dict[tuple[int, int, int], set[str]] = {}
+    for person, eq, app, code in rows:
+        if (person, eq, app) in keys:
+            held.setdefault((person, eq, app), set()).add(code)
+    return {key: sorted(codes) for key, codes in held.items()}
 
 
 def options(person, registration: ApplicationClient, *, enterprise_number: str = "") -> list:

@@ -6,8 +6,11 @@ hashed secret, the scopes and grant types; its `Token`s (codes, access and refre
 share one `grant_id` per sign-in. What the portal adds lives here: which application a
 client is (`ApplicationClient`), and for which enterprise and quality the person acts
 (`Capacity`, keyed by that `grant_id`), so that every token of the sign-in carries it and
-every check of a token re-reads the roles behind it.
+every check of a token re-reads the roles behind it. When access ends, the applications
+are told by `SecurityEvent`s, the log of what was pushed to them and how it went.
 """
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -91,3 +94,95 @@ class Capacity(models.Model):
     @property
     def is_citizen(self) -> bool:
         return self.enterprise_id is None
+
+
+def new_jti() -> str:
+    return uuid.uuid4().hex
+
+
+class SecurityEvent(models.Model):
+    """One Security Event Token (RFC 8417) for one application: the delivery log.
+
+    Created once per change and client (`source` + `client` are unique, so a task run twice
+    creates nothing new), then pushed (RFC 8935) until delivered, rejected by the receiver or
+    out of attempts. The claims are stored, not the signature: each attempt signs them with
+    the provider's current key, the one its JWKS publishes at that moment.
+    """
+
+    class Type(models.TextChoices):
+        SESSION_REVOKED = (
+            "https://schemas.openid.net/secevent/caep/event-type/session-revoked",
+            _("session revoked"),
+        )
+        TOKEN_CLAIMS_CHANGE = (
+            "https://schemas.openid.net/secevent/caep/event-type/token-claims-change",
+            _("token claims changed"),
+        )
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DELIVERED = "delivered", _("delivered")
+        REJECTED = "rejected", _("rejected by the application")
+        FAILED = "failed", _("failed")
+
+    jti = models.CharField(_("event ID (jti)"), max_length=32, unique=True, default=new_jti)
+    # The change behind the event, e.g. "attribution:42:revoked": with the client, what makes
+    # a second run of the same task find the event it already made.
+    source = models.CharField(_("source"), max_length=120)
+    client = models.ForeignKey(
+        "allauth_idp_oidc.Client",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("client"),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    # Null: the person's capacity as a citizen (the token then has no tenant).
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enterprise"),
+    )
+    event_type = models.CharField(_("event type"), max_length=100, choices=Type)
+    claims = models.JSONField(_("claims"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_status_code = models.PositiveSmallIntegerField(
+        _("last HTTP status"), null=True, blank=True
+    )
+    last_error = models.TextField(_("last error"), blank=True)
+    # The lease of the attempt under way (the task id) and when it counts as stalled: past
+    # `resume_after`, a pending event is queued again by the beat sweeper.
+    claimed_by = models.CharField(max_length=255, blank=True)
+    resume_after = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "resume_after"], name="relying_event_status_resume"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "client"], name="relying_securityevent_one_per_source_and_client"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="delivered", delivered_at__isnull=False)
+                | (~Q(status="delivered") & Q(delivered_at__isnull=True)),
+                name="relying_securityevent_delivered_when_delivered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_type_display()} {self.jti}"

@@ -30,7 +30,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
@@ -41,7 +40,7 @@ from django.utils import timezone
 from portal.audit import Action, audit_each
 from portal.celery import LEASE_SECONDS, app
 from portal.mail import absolute_url, templated_mail
-from portal.outbox import enqueue
+from portal.outbox import enqueue, retry_countdown
 from portal.tokens import hash_token
 from roles import task_names
 from roles.models import Invitation, Role
@@ -49,9 +48,6 @@ from roles.models import Invitation, Role
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 200
-# Longest backoff between two attempts. Kept under Redis' visibility timeout: a task whose
-# ETA lies beyond it would be handed out again while it waits.
-MAX_BACKOFF = 300
 LEASE = timedelta(seconds=LEASE_SECONDS)
 # A chunk stops sending after this long and gives the rest back, well within the lease.
 SEND_BUDGET = timedelta(seconds=app.conf.task_soft_time_limit // 2)
@@ -252,12 +248,7 @@ def _record_errors(invitations, errors, permanent, now) -> None:
     # The others wait for their next attempt, grouped by attempt number (same backoff).
     for attempts in sorted({i.attempts for i in retry}):
         group = [i for i in retry if i.attempts == attempts]
-        delay = get_exponential_backoff_interval(
-            factor=settings.TASK_RETRY_BACKOFF,
-            retries=attempts - 1,
-            maximum=MAX_BACKOFF,
-            full_jitter=settings.TASK_RETRY_JITTER,
-        )
+        delay = retry_countdown(attempts)
         _update_by_error(group, errors, status=Invitation.Status.QUEUED, now=now)
         enqueue_delivery([i.pk for i in group], countdown=delay)
 

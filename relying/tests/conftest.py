@@ -21,12 +21,14 @@ def dimona():
 
 @pytest.fixture
 def registered(dimona):
-    """(registration, secret) of a confidential client for Dimona, allowed the NRN."""
+    """(registration, secret) of a confidential client for Dimona, allowed the NRN.
+
+    Without an events URL: a test that ends a role sends no revocation event out of the
+    machine. The events' tests register a receiver of their own (test_events.py)."""
     return services.client_register(
         actor=None,
         application=dimona,
         redirect_uris=[REDIRECT_URI],
-        events_url="https://dimona.example.test/events",
         allow_nrn=True,
     )
 

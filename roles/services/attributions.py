@@ -16,6 +16,7 @@ from portal import submissions
 from portal.audit import Action, audit
 from portal.outbox import enqueue
 from portal.refusals import Refusal, refusing_invalid
+from relying import task_names as relying_task_names
 from roles import task_names
 from roles.models import Role, RoleAttribution, Source
 from roles.services.common import _check_end_date, _check_roles_in_scope
@@ -164,6 +165,8 @@ def attribution_end(*, actor, attribution: RoleAttribution, revoke: bool = False
             target=attribution,
         )
         enqueue(task_names.NOTIFY_ATTRIBUTION_ENDED, attribution.pk)
+        # The application's sessions built on it are told (a revocation event).
+        enqueue(relying_task_names.ATTRIBUTIONS_ENDED, attribution.pk)
 
 
 def attributions_attach(*, person) -> int:

@@ -8,8 +8,12 @@ from django.utils import timezone
 
 from portal.audit import Action, audit
 from portal.outbox import enqueue
+from relying import task_names as relying_task_names
 from roles import task_names
 from roles.models import Invitation, RoleAttribution
+
+# Attribution ids per revocation-events message when many expire at once.
+EVENT_CHUNK = 500
 
 
 def expire_due() -> dict:
@@ -32,6 +36,10 @@ def expire_due() -> dict:
                 enterprise=attribution.enterprise,
                 target=attribution,
             )
+        # The applications are told, a bounded number of ids per message.
+        for start in range(0, len(attributions), EVENT_CHUNK):
+            chunk = attributions[start : start + EVENT_CHUNK]
+            enqueue(relying_task_names.ATTRIBUTIONS_ENDED, *[a.pk for a in chunk])
         invitations = list(
             Invitation.objects.filter(status=Invitation.Status.SENT, expires_at__lte=now)
             .select_related("enterprise")

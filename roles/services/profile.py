@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.audit import Action, audit
 from portal.outbox import enqueue
 from portal.refusals import Refusal
+from relying import task_names as relying_task_names
 from roles import task_names
 from roles.models import EmailChange, RoleAttribution
 
@@ -40,6 +41,7 @@ def attribution_deactivate(*, actor, attribution: RoleAttribution) -> None:
             target=attribution,
         )
         enqueue(task_names.NOTIFY_MANAGERS_DEACTIVATED, attribution.pk)
+        enqueue(relying_task_names.ATTRIBUTIONS_ENDED, attribution.pk)
 
 
 def email_change_request(*, actor, attributions: list[RoleAttribution], new_email: str):
