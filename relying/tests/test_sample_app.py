@@ -21,12 +21,15 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.tests.factories import UserFactory
 from enterprises.tests.factories import EnterpriseFactory
 from relying import capacities, demo, selectors
-from relying.models import ApplicationClient
+from relying import services as relying_services
+from relying.models import ApplicationClient, SecurityEvent
 from relying.tests.conftest import give
 from relying.tests.sample_support import (
     CLAIMS_CHANGE,
+    SESSION_REVOKED,
     PortalBrowser,
     sample_app,
+    serving,
     set_claims,
     sign_in,
     sign_set,
@@ -408,6 +411,25 @@ def test_an_event_with_another_media_type_is_refused(web, holder, employer_eq):
     assert response.json["err"] == "invalid_request"
 
 
+def test_the_portal_s_own_event_reaches_the_sample_and_ends_the_session(
+    sample, web, holder, gl, client_registered
+):
+    """The real thing: the portal signs the event and pushes it to the sample served over
+    HTTP (sharing this sample's instance folder), when the manager ends the role."""
+    sign_in(web, PortalBrowser(signed_in(holder)))
+    with serving(sample.config["PORTAL_URL"], sample.instance_dir) as sample_url:
+        client_registered.events_url = sample_url + "/events"
+        relying_services.client_change(actor=None, registration=client_registered)
+        end(gl, RoleAttribution.objects.get(person=holder))
+    event = SecurityEvent.objects.get()
+    assert event.status == SecurityEvent.Status.DELIVERED
+    assert stored(sample, "SELECT jti, event_type FROM events") == [(event.jti, SESSION_REVOKED)]
+    refused = web.get("/")
+    assert refused.status_code == 403
+    assert b"session-revoked" in refused.data
+    assert b"The role was ended by a manager of the enterprise." in refused.data
+
+
 # --- load_demo's registration -------------------------------------------------------------
 
 
@@ -423,9 +445,7 @@ def test_load_demo_registers_the_sample_once_with_the_same_id_and_secret(dimona)
 
 
 def test_the_demo_secret_is_for_the_demo_only_the_normal_path_stays_random(dimona):
-    from relying import services
-
-    registration, secret = services.client_register(
+    registration, secret = relying_services.client_register(
         actor=None, application=dimona, redirect_uris=["https://dimona.example.test/cb"]
     )
     assert registration.client_id != demo.CLIENT_ID

@@ -1,14 +1,13 @@
 """Journey: the demo user signs in to the sample application (sample_app/, the demo's
 "Dimona") through the portal, chooses an enterprise on the capacity screen and sees the
-roles the application received; the local manager ends the role; the application's next
-page view is refused and says why.
+roles the application received; the local manager ends the role; the portal pushes the
+signed event to the application, whose next page view is refused and shows it.
 
 The world is `load_demo`'s, as a newcomer gets it with `make run`; the sample is served
 over HTTP beside the live server, configured as `make sample` configures it.
 """
 
 import io
-from importlib.util import find_spec
 
 import pytest
 from django.core.management import call_command
@@ -25,11 +24,6 @@ from roles.models import RoleAttribution
 from tests.browser.conftest import reauthenticate_if_asked, run_axe, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# LEAD: the revocation events (relying/events.py, wip/events) push a signed SET to the
-# sample when the role ends; once they are merged the journey also checks that the sample
-# received it and shows it. Until then the refusal comes from introspection alone.
-EVENTS_BUILT = find_spec("relying.events") is not None
 
 
 def test_the_demo_user_signs_in_to_the_sample_and_loses_access_when_the_role_ends(
@@ -88,15 +82,16 @@ def test_the_demo_user_signs_in_to_the_sample_and_loses_access_when_the_role_end
         page.goto(sample_url + "/")
         expect(page.locator("h1")).to_have_text("Your access to Dimona has ended")
         assert not run_axe(page)
-        if EVENTS_BUILT:
-            # The portal's event arrived before the page view: the page names it.
-            expect(page.locator(".event-type")).to_have_text("session-revoked")
-            page.get_by_role("link", name="received events").click()
-            expect(page.locator("table.events tbody tr")).to_have_count(1)
-            expect(page.locator("table.events")).to_contain_text("session-revoked")
-            assert not run_axe(page)
-        else:
-            expect(page.locator("main")).to_contain_text("token introspection")
+        # The portal's event arrived before that page view (pushed when the manager's change
+        # was committed): the page names it, and the application's list of events shows it.
+        expect(page.locator(".event-type")).to_have_text("session-revoked")
+        expect(page.locator(".event-reason")).to_have_text(
+            "The role was ended by a manager of the enterprise."
+        )
+        page.get_by_role("link", name="received events", exact=True).click()
+        expect(page.locator("table.events tbody tr")).to_have_count(1)
+        expect(page.locator("table.events")).to_contain_text("session-revoked")
+        assert not run_axe(page)
         # Signed out locally: the next view offers to sign in again.
         page.goto(sample_url + "/")
         expect(
