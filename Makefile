@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings
 
-.PHONY: run test serve lint format venv install install-dev migrate demo messages compilemessages check-deploy clean mutate
+.PHONY: run sample test serve lint format venv install install-dev migrate demo messages compilemessages check-deploy clean mutate
 
 $(VENV)/.created:
 	@PYTHON=$$(scripts/find-python) && echo "Using $$PYTHON" && $$PYTHON -m venv $(VENV)
@@ -39,6 +39,19 @@ run: install compilemessages
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver_demo 127.0.0.1:$(PORT)
+
+## make sample — the sample relying application (sample_app/), the demo's "Dimona", on
+## http://127.0.0.1:8001, signing in through the portal of `make run` (one terminal each).
+## `load_demo` registered its client; PORT / SAMPLE_PORT move either side.
+SAMPLE_PORT ?= 8001
+$(VENV)/.installed-sample: sample_app/requirements.txt $(VENV)/.created
+	$(PY) -m pip install --quiet -r sample_app/requirements.txt
+	@touch $@
+
+sample: export PORTAL_URL ?= http://127.0.0.1:$(PORT)
+sample: export SAMPLE_URL ?= http://127.0.0.1:$(SAMPLE_PORT)
+sample: $(VENV)/.installed-sample
+	$(PY) -m flask --app sample_app.app run --host 127.0.0.1 --port $(SAMPLE_PORT)
 
 ## make test — the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
 test: install-dev compilemessages

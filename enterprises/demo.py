@@ -2,7 +2,10 @@
 
 Idempotent: what exists is skipped. The enterprise is "Boulangerie Renard SRL" from the
 sample registry in data/cbe-sample (imported with `import_cbe`, with the names of the
-juridical forms from its code.csv).
+juridical forms from its code.csv). A second one, "Brouwerij Peeters NV" (where the same
+legal representative sits on the board), has the same RAE and local manager for its
+employer quality: the demo user holds roles in both, so signing in to the sample
+application shows the capacity screen.
 """
 
 from django.conf import settings
@@ -16,6 +19,7 @@ from enterprises.models import Designation, Enterprise, EnterpriseQuality, Manda
 from portal.groups import CONTACT_CENTRE
 
 DEMO_NAME = "Boulangerie Renard SRL"
+SECOND_NAME = "Brouwerij Peeters NV"
 LR_EMAIL = "lr@demo.egov.example"
 SAMPLE = settings.BASE_DIR / "data" / "cbe-sample"
 
@@ -25,6 +29,11 @@ def _enterprise(stdout) -> Enterprise:
     # registry; importing it again updates it in place.
     call_command("import_cbe", str(SAMPLE), stdout=stdout)
     enterprise = Enterprise.objects.get(name=DEMO_NAME)
+    _ensure_mandate(enterprise)
+    return enterprise
+
+
+def _ensure_mandate(enterprise: Enterprise) -> None:
     lr = User.objects.get(email=LR_EMAIL)
     if not Mandate.objects.representing(lr).filter(enterprise=enterprise).exists():
         Mandate.objects.update_or_create(
@@ -38,7 +47,6 @@ def _enterprise(stdout) -> Enterprise:
                 "end_date": None,
             },
         )
-    return enterprise
 
 
 def _designate(designator, accept_as, *, kind, enterprise, quality=None):
@@ -70,6 +78,23 @@ def _designate(designator, accept_as, *, kind, enterprise, quality=None):
         services.designation_accept(actor=accept_as, designation=designation)
 
 
+def _register(lr, rae, enterprise: Enterprise) -> None:
+    """The legal representative registers the enterprise; `rae` accepts to be its RAE."""
+    if not hasattr(enterprise, "registration"):
+        registration_rae = services.PersonData.of_user(rae)
+        services.enterprise_register(actor=lr, enterprise=enterprise, rae=registration_rae)
+        enterprise.refresh_from_db()
+    _designate(lr, rae, kind=Designation.Kind.RAE, enterprise=enterprise)
+
+
+def _activate(rae, enterprise: Enterprise, code: str) -> EnterpriseQuality:
+    quality = Quality.objects.get(code=code)
+    eq = EnterpriseQuality.objects.filter(enterprise=enterprise, quality=quality).first()
+    if eq is None or not eq.is_active:
+        eq = services.quality_activate(actor=rae, enterprise=enterprise, quality=quality)
+    return eq
+
+
 def load(*, password: str, stdout) -> list[tuple[str, str]]:
     people = [
         User.objects.filter(email=email).first()
@@ -87,19 +112,11 @@ def load(*, password: str, stdout) -> list[tuple[str, str]]:
     lr, rae, co_rae, gl, co_gl, agent = people
     enterprise = _enterprise(stdout)
     with transaction.atomic():
-        if not hasattr(enterprise, "registration"):
-            registration_rae = services.PersonData.of_user(rae)
-            services.enterprise_register(actor=lr, enterprise=enterprise, rae=registration_rae)
-            enterprise.refresh_from_db()
-        _designate(lr, rae, kind=Designation.Kind.RAE, enterprise=enterprise)
+        _register(lr, rae, enterprise)
         _designate(rae, co_rae, kind=Designation.Kind.CO_RAE, enterprise=enterprise)
-        qualities = {}
-        for code in ("employer", "social-secretariat"):
-            quality = Quality.objects.get(code=code)
-            eq = EnterpriseQuality.objects.filter(enterprise=enterprise, quality=quality).first()
-            if eq is None or not eq.is_active:
-                eq = services.quality_activate(actor=rae, enterprise=enterprise, quality=quality)
-            qualities[code] = eq
+        qualities = {
+            code: _activate(rae, enterprise, code) for code in ("employer", "social-secretariat")
+        }
         employer = qualities["employer"]
         _designate(rae, gl, kind=Designation.Kind.GL, enterprise=enterprise, quality=employer)
         _designate(
@@ -109,6 +126,11 @@ def load(*, password: str, stdout) -> list[tuple[str, str]]:
             enterprise=enterprise,
             quality=employer,
         )
+        second = Enterprise.objects.get(name=SECOND_NAME)
+        _ensure_mandate(second)
+        _register(lr, rae, second)
+        employer = _activate(rae, second, "employer")
+        _designate(rae, gl, kind=Designation.Kind.GL, enterprise=second, quality=employer)
     if not agent.is_staff:
         agent.is_staff = True
         agent.save(update_fields=["is_staff"])

@@ -64,6 +64,25 @@ def _check_uris(redirect_uris: list[str], events_url: str) -> None:
             ) from None
 
 
+# A client id travels in URLs and in HTTP Basic credentials (where ":" separates it).
+CLIENT_ID_CHARACTERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"
+)
+MIN_SECRET_LENGTH = 16
+
+
+def _check_fixed_credentials(*, client_id: str | None, secret: str | None, public: bool) -> None:
+    if client_id is not None and not (
+        0 < len(client_id) <= 100 and set(client_id) <= CLIENT_ID_CHARACTERS
+    ):
+        raise Refusal(_("A client id is 1 to 100 letters, digits or “-._~”."), code="bad_client_id")
+    if secret is not None and (public or len(secret) < MIN_SECRET_LENGTH):
+        raise Refusal(
+            _("A fixed secret needs a confidential client and at least 16 characters."),
+            code="bad_secret",
+        )
+
+
 def _details(registration: ApplicationClient) -> dict:
     client = registration.client
     return {
@@ -88,13 +107,19 @@ def client_register(
     allow_nrn: bool = False,
     allow_citizens: bool = False,
     scopes: list[str] | None = None,
+    client_id: str | None = None,
+    secret: str | None = None,
 ) -> tuple[ApplicationClient, str | None]:
     """Register `application` as an OpenID client; returns it and the secret, in clear
     this once (it is stored hashed). A public client (a browser or mobile app) has no
-    secret and must use PKCE. An application has one client: registering again refuses."""
+    secret and must use PKCE. An application has one client: registering again refuses.
+
+    `client_id` and `secret` are for the demo only (`load_demo` registers the sample
+    application with the values its defaults know); otherwise both are random."""
     allowed = check_client(
         redirect_uris=redirect_uris, events_url=events_url, allow_nrn=allow_nrn, scopes=scopes
     )
+    _check_fixed_credentials(client_id=client_id, secret=secret, public=public)
     with transaction.atomic():
         if ApplicationClient.objects.select_for_update().filter(application=application).exists():
             raise Refusal(
@@ -102,7 +127,14 @@ def client_register(
                 % {"application": application.name},
                 code="exists",
             )
+        if client_id is not None and Client.objects.filter(pk=client_id).exists():
+            raise Refusal(
+                _("The client id “%(client_id)s” is taken.") % {"client_id": client_id},
+                code="client_id_taken",
+            )
         client = Client(name=application.name[:100])
+        if client_id is not None:
+            client.id = client_id
         client.type = Client.Type.PUBLIC if public else Client.Type.CONFIDENTIAL
         client.set_redirect_uris(redirect_uris)
         client.set_scopes(allowed)
@@ -115,7 +147,11 @@ def client_register(
         client.set_response_types(["code"])
         # The capacity screen is the portal's consent: allauth's scope screen is skipped.
         client.skip_consent = True
-        secret = None if public else get_adapter().generate_client_secret()
+        if public:
+            secret = None
+        elif secret is None:
+            secret = get_adapter().generate_client_secret()
+        # A public client authenticates with nothing; its stored secret is random, unused.
         client.set_secret(secret or get_adapter().generate_client_secret())
         client.full_clean(exclude=["owner"])
         client.save()

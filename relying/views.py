@@ -31,7 +31,7 @@ from django.views.decorators.csrf import csrf_exempt
 from oauthlib.oauth2.rfc6749 import errors
 
 from enterprises.numbers import normalize_enterprise_number
-from relying import capacities, selectors, services
+from relying import capacities, csp, selectors, services
 from relying.forms import CapacityForm
 from relying.models import ApplicationClient
 
@@ -80,6 +80,8 @@ class AuthorizeView(oidc.AuthorizationView):
     template_name = "relying/capacity.html"
 
     def get(self, request, *args, **kwargs):
+        # Before the sign-in it may lead to: its forms must be allowed to end at the client.
+        csp.remember_client_origin(request)
         response = self._login_required(request)
         if response:
             return response

@@ -1,5 +1,9 @@
 """Demo role attributions, through the services. Idempotent; skips gracefully when the
-enterprises demo (the GL designation) is not there yet."""
+enterprises demo (the GL designation) is not there yet.
+
+The demo user holds Dimona roles in two enterprises (one in Boulangerie Renard, both in
+Brouwerij Peeters), so signing in to the sample application (sample_app/) offers the
+capacity screen, and ending the one role in the first ends the access there."""
 
 from datetime import timedelta
 
@@ -7,12 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from enterprises.demo import SECOND_NAME
 from enterprises.models import Designation, Enterprise, EnterpriseQuality
 from roles import services
 from roles.models import AccessLink, Invitation, Role, RoleAttribution
 
 GL_EMAIL = "gl@demo.egov.example"
 USER_EMAIL = "user@demo.egov.example"
+SECOND_ROLES = ["dimona-consultation", "dimona-declaration"]
 
 
 def _managed_quality(gl) -> EnterpriseQuality | None:
@@ -79,4 +85,27 @@ def load(*, password: str, stdout) -> list:
                 requires_approval=True,
             )
             stdout.write(f"roles demo: published link /links/{link.slug}/\n")
+    _second_enterprise(gl, holder)
     return []
+
+
+def _second_enterprise(gl, holder) -> None:
+    eq = (
+        EnterpriseQuality.objects.filter(enterprise__name=SECOND_NAME, quality__code="employer")
+        .select_related("enterprise", "quality")
+        .first()
+    )
+    if eq is None or not gl.has_perm("enterprises.manage_roles", eq):
+        return
+    if RoleAttribution.objects.filter(person=holder, enterprise=eq.enterprise).exists():
+        return
+    with transaction.atomic():
+        services.attribution_grant_direct(
+            actor=gl,
+            enterprise_quality=eq,
+            roles=list(Role.objects.filter(code__in=SECOND_ROLES)),
+            national_number=holder.national_number,
+            first_name=holder.first_name,
+            last_name=holder.last_name,
+            email=holder.email,
+        )

@@ -14,6 +14,8 @@ from django.urls import include, path
 from accounts.demo import DEMO_PEOPLE
 from portal import views
 from portal.management.commands.load_demo import DEMO_PASSWORD
+from relying import demo as relying_demo
+from tests.reference_data import ensure_reference_data
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = "http://127.0.0.1:8123"
@@ -37,6 +39,9 @@ def expected_ending() -> list[str]:
         f"  Administration:       {SITE}/admin/",
         f"Demo accounts (password for all: {DEMO_PASSWORD}):",
         *[f"  {email.ljust(width)}  {values[4]}" for email, values in DEMO_PEOPLE.items()],
+        "Sample application (Dimona): in another terminal, `make sample`,",
+        f"  then open {relying_demo.SAMPLE_URL} and sign in as the demo user"
+        " (user@demo.egov.example).",
     ]
 
 
@@ -50,6 +55,8 @@ def assert_reads_well(output: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_load_demo_ends_with_the_addresses_and_the_accounts(settings):
+    # A transactional test run before this one flushed the migrations' catalogue.
+    ensure_reference_data()
     settings.SITE_URL = SITE
     settings.ROOT_URLCONF = __name__
     out = io.StringIO()

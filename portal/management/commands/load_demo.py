@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 
 DEMO_PASSWORD = "demo-egov-2026"  # noqa: S105 (published demo password, DEBUG data only)
 # Apps contributing demo data, in dependency order.
-DEMO_MODULES = ["accounts.demo", "enterprises.demo", "roles.demo", "wizard.demo"]
+DEMO_MODULES = ["accounts.demo", "enterprises.demo", "roles.demo", "relying.demo", "wizard.demo"]
 # The addresses a newcomer opens, by URL name (the development mailbox exists with DEBUG
 # only). Like the rest of the console output, for the developer: English, not translated.
 ADDRESSES = [
@@ -35,8 +35,8 @@ def addresses() -> list[tuple[str, str]]:
     return found
 
 
-def summary(accounts: list[tuple[str, str]]) -> list[str]:
-    """The closing lines: where to go, and who to sign in as."""
+def summary(accounts: list[tuple[str, str]], notes: list[str] = ()) -> list[str]:
+    """The closing lines: where to go, who to sign in as, and what else to start."""
     lines = []
     rows = addresses()
     width = max((len(label) for label, _url in rows), default=0)
@@ -44,6 +44,7 @@ def summary(accounts: list[tuple[str, str]]) -> list[str]:
     lines.append(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     width = max((len(email) for email, _profile in accounts), default=0)
     lines += [f"  {email.ljust(width)}  {profile}" for email, profile in accounts]
+    lines += notes
     return lines
 
 
@@ -53,6 +54,14 @@ def demo_accounts() -> list[tuple[str, str]]:
     for module in _modules():
         accounts.extend(getattr(module, "accounts", lambda: [])())
     return accounts
+
+
+def demo_notes() -> list[str]:
+    """What the demo modules add at the end (how to start the sample application)."""
+    notes: list[str] = []
+    for module in _modules():
+        notes.extend(getattr(module, "notes", lambda: [])())
+    return notes
 
 
 def _modules():
@@ -73,5 +82,5 @@ class Command(BaseCommand):
             with transaction.atomic():
                 accounts.extend(module.load(password=DEMO_PASSWORD, stdout=self.stdout) or [])
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
-        for line in summary(accounts):
+        for line in summary(accounts, demo_notes()):
             self.stdout.write(line)
