@@ -14,13 +14,10 @@ import time
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from django.http import JsonResponse
-from django.urls import Resolver404, include, path, resolve
-from django.views.decorators.csrf import csrf_exempt
 
 from accounts.tests.factories import UserFactory
 from enterprises.tests.factories import EnterpriseFactory
-from relying import capacities, demo, selectors
+from relying import demo
 from relying import services as relying_services
 from relying.models import ApplicationClient, SecurityEvent
 from relying.tests.conftest import give
@@ -45,60 +42,6 @@ ENDED = b"Your access to Dimona has ended"
 SIGN_IN = b"Sign in with My eGov role management"
 
 
-# --- The portal, with a stand-in for the decision API while it is not there ----------------
-
-
-def _authzen_on_main() -> bool:
-    try:
-        resolve("/access/v1/evaluation", urlconf="portal.urls")
-    except Resolver404:
-        return False
-    return True
-
-
-def fake_authzen_configuration(request):
-    base = request.build_absolute_uri("/").rstrip("/")
-    return JsonResponse(
-        {
-            "policy_decision_point": base,
-            "access_evaluation_endpoint": base + "/access/v1/evaluation",
-            "access_evaluations_endpoint": base + "/access/v1/evaluations",
-        }
-    )
-
-
-@csrf_exempt
-def fake_evaluation(request):
-    """The AuthZEN contract's single evaluation, reduced to what the sample uses; the rule
-    is `relying.capacities`, as the real one's."""
-    token = selectors.bearer_token(request)
-    registration = token and selectors.registration_for_client(token.client_id)
-    if token is None or token.user_id is not None or registration is None:
-        response = JsonResponse({"error": "invalid_token"}, status=401)
-        response["WWW-Authenticate"] = "Bearer"
-        return response
-    body = json.loads(request.body)
-    from allauth.idp.oidc.adapter import get_adapter
-
-    person = get_adapter().get_user_by_sub(registration.client, body["subject"]["id"])
-    held = person is not None and (
-        capacities.holdings(person, registration.application)
-        .filter(enterprise__number=body["resource"]["id"], role__code=body["action"]["name"])
-        .exists()
-    )
-    if held:
-        return JsonResponse({"decision": True})
-    reason = {"id": "no_role", "reason_admin": {"en": "The person does not hold this role."}}
-    return JsonResponse({"decision": False, "context": reason})
-
-
-urlpatterns = [
-    path(".well-known/authzen-configuration", fake_authzen_configuration),
-    path("access/v1/evaluation", fake_evaluation),
-    path("", include("portal.urls")),
-]
-
-
 @pytest.fixture
 def portal_url(live_server, settings):
     ensure_reference_data()
@@ -107,8 +50,6 @@ def portal_url(live_server, settings):
     # allauth builds the discovery document's endpoints with this protocol (https unless
     # DEBUG); the live server speaks plain HTTP.
     settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
-    if not _authzen_on_main():
-        settings.ROOT_URLCONF = __name__
     return live_server.url
 
 
