@@ -303,8 +303,11 @@ def _raises(tree) -> list[ast.Raise]:
     return found
 
 
-def run_tests(timeout: int) -> tuple[bool, float]:
-    """True when the tests fail (the mutant is killed)."""
+def run_tests(timeout: int, *, fresh_db: bool = False) -> tuple[bool, float]:
+    """True when the tests fail (the mutant is killed). `fresh_db` builds the test database
+    again (the baseline): a reused one may have lost the data migrations' rows (groups and
+    their permissions) to a transactional test of an earlier run, and the matrices would
+    then fail without any mutant."""
     args = [
         sys.executable,
         "-m",
@@ -315,7 +318,7 @@ def run_tests(timeout: int) -> tuple[bool, float]:
         "no:randomly",
         "-p",
         "no:cacheprovider",
-        "--reuse-db",
+        "--create-db" if fresh_db else "--reuse-db",
         *os.environ.get("MUTATE_PYTEST_ARGS", "").split(),
         *TESTS,
     ]
@@ -356,7 +359,7 @@ def main() -> int:
     started = time.monotonic()
     if not options.no_baseline:
         # Every mutant would count as killed if the tests failed without any mutation.
-        failed, seconds = run_tests(options.timeout)
+        failed, seconds = run_tests(options.timeout, fresh_db=True)
         print(f"baseline: {'FAILED' if failed else 'green'} in {seconds:.1f}s", flush=True)
         if failed:
             return 2
