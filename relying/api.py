@@ -71,16 +71,6 @@ def _methods(*allowed: str):
     return decorator
 
 
-def _caller(request):
-    """The calling application's registration, from a client-credentials access token."""
-    token = selectors.bearer_token(request)
-    # A person's access token (user set) is for the application's front-end and that
-    # person's own data: it does not make the application a decision point's client.
-    if token is None or token.user_id is not None or not token.client_id:
-        return None
-    return selectors.caller_registration(token.client_id)
-
-
 def _decision_endpoint(view):
     """POST only, the caller authenticated, the body read as JSON; `view(request,
     registration, document)` returns the answer's dict."""
@@ -100,7 +90,7 @@ def _decision_endpoint(view):
 
 
 def _answer(view, request) -> JsonResponse:
-    registration = _caller(request)
+    registration = selectors.caller_registration(request)
     if registration is None:
         return _unauthorized(request)
     try:

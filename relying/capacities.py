@@ -39,14 +39,15 @@ def may_act(person) -> bool:
     return bool(person and person.is_active and person.verified_national_number)
 
 
-def _effective():
-    return RoleAttribution.objects.effective().filter(role__is_available=True)
+def _effective(on=None):
+    return RoleAttribution.objects.effective(on).filter(role__is_available=True)
 
 
-def effective_in(application):
+def effective_in(application, on=None):
     """Everyone's effective attributions of this application's roles (still offered): what
-    `holdings` narrows to one person, and the decision API to the people it is asked about."""
-    return _effective().filter(role__application=application)
+    `holdings` narrows to one person, and the decision API to the people it is asked about.
+    `on`: the day (today by default)."""
+    return _effective(on).filter(role__application=application)
 
 
 def holdings(person, application):

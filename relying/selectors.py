@@ -1,10 +1,14 @@
 """Reads of the OpenID provider's state that the views need (tokens by value, a client's
-registration). Every token read goes through allauth's own `valid()` and hash lookup."""
+registration). Every token is looked up by allauth's hash of it, and only while valid."""
 
 from __future__ import annotations
 
+from allauth.idp.oidc.adapter import get_adapter
 from allauth.idp.oidc.models import Client, Token
+from django.db.models import Q
+from django.utils import timezone
 
+from portal import db
 from relying.models import ApplicationClient
 
 
@@ -18,10 +22,37 @@ def registration_for_client(client_id) -> ApplicationClient | None:
     )
 
 
-def caller_registration(client_id: str) -> ApplicationClient | None:
-    """The registration of a client calling an API with its token: its own columns and
-    the client's (the decision API reads the application by id only), in one query."""
-    return ApplicationClient.objects.select_related("client").filter(client_id=client_id).first()
+def caller_registration(request) -> ApplicationClient | None:
+    """The registration of the application calling an API with a client-credentials access
+    token (`Authorization: Bearer …`), in one query planned once per connection (this runs
+    on every call of the decision API). A person's access token (user set) is for the
+    application's front-end and that person's own data: it is not the application's."""
+    value = _bearer_value(request)
+    if value is None:
+        return None
+    found = _CALLER.rows(hash=get_adapter().hash_token(value), now=timezone.now())
+    if not found:
+        return None
+    *fields, client_type = found[0]
+    registration = ApplicationClient(**dict(zip(_REGISTRATION_FIELDS, fields, strict=True)))
+    # Built from the row, never saved: what the decision API reads of the client (with a
+    # secret given, or the model's default would hash a new one).
+    registration.client = Client(id=registration.client_id, type=client_type, secret="")
+    return registration
+
+
+_REGISTRATION_FIELDS = ("id", "application_id", "client_id", "allow_nrn", "allow_citizens")
+
+_CALLER = db.Statement(
+    lambda hash, now: ApplicationClient.objects.filter(
+        Q(client__token__expires_at__isnull=True) | Q(client__token__expires_at__gt=now),
+        client__token__hash=hash,
+        client__token__type=Token.Type.ACCESS_TOKEN,
+        client__token__user__isnull=True,
+    ).values_list(*_REGISTRATION_FIELDS, "client__type"),
+    hash="\x00hash",
+    now=db.MARKER_DATETIME,
+)
 
 
 def token_being_redeemed(grant_type: str | None, data) -> Token | None:
@@ -33,9 +64,14 @@ def token_being_redeemed(grant_type: str | None, data) -> Token | None:
     return None
 
 
-def bearer_token(request) -> Token | None:
-    """The valid access token of an `Authorization: Bearer` header, or None."""
+def _bearer_value(request) -> str | None:
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         return None
-    return Token.objects.lookup(Token.Type.ACCESS_TOKEN, value.strip())
+    return value.strip()
+
+
+def bearer_token(request) -> Token | None:
+    """The valid access token of an `Authorization: Bearer` header, or None."""
+    value = _bearer_value(request)
+    return None if value is None else Token.objects.lookup(Token.Type.ACCESS_TOKEN, value)

@@ -527,10 +527,11 @@ def _queries(w, body, path=EVALUATION) -> int:
     return len(queries)
 
 
-# Token, registration, the effective attributions (with their holders); a denial adds the
-# person, the role, the enterprise and the attributions behind it.
-ALLOWED_QUERIES = 3
-DENIED_QUERIES = 7
+# The caller (its token with its registration, one query), the effective attributions
+# (with their holders); a denial adds the person, the role, the enterprise and the
+# attributions behind it.
+ALLOWED_QUERIES = 2
+DENIED_QUERIES = 6
 
 
 def test_a_decision_costs_the_same_queries_with_ten_or_many_attributions(
