@@ -22,9 +22,12 @@ def test_the_demo_chain(mailoutbox):
     assert demo.load(password="demo-password-123", stdout=io.StringIO()) == []
     assert demo.load(password="demo-password-123", stdout=io.StringIO()) == []  # idempotent
     people = {e.split("@")[0]: User.objects.get(email=e) for e in accounts_demo.DEMO_PEOPLE}
-    rae = Designation.objects.get(kind="rae", status="active")
+    # Two demo enterprises (the second gives the demo user a choice of capacity), with the
+    # same RAE: the first is the one with the whole chain.
+    raes = Designation.objects.filter(kind="rae", status="active").select_related("enterprise")
+    assert {r.enterprise.name for r in raes} == {"Boulangerie Renard SRL", demo.SECOND_NAME}
+    rae = raes.get(enterprise__name="Boulangerie Renard SRL")
     enterprise = rae.enterprise
-    assert enterprise.name == "Boulangerie Renard SRL"
     assert rae.person == people["rae"]
     assert (
         Mandate.objects.signing()
