@@ -164,11 +164,12 @@ STATUSES = {"AC": Enterprise.Status.ACTIVE, "ST": Enterprise.Status.STOPPED}
 # KBO language codes: 0 unknown, 1 French, 2 Dutch, 3 German, 4 English.
 # Lower rank wins: French first, then Dutch, then any other.
 LANGUAGE_RANK = {"1": 0, "2": 1, "3": 2, "4": 3, "0": 4}
-# The rank of the chosen name -> Enterprise.name_language ("unknown" and no name: empty).
-RANK_LANGUAGE = {0: "fr", 1: "nl", 2: "de", 3: "en"}
-# Names in these languages get the registry's NL columns of the address (which hold the German
-# names of the German-speaking municipalities).
-NL_COLUMN_LANGUAGES = ("nl", "de")
+# The rank of the chosen name -> Enterprise.name_language ("unknown" and no name: empty): the
+# registry's languages, in the order of its codes 1 to 4 (as JuridicalForm declares them).
+RANK_LANGUAGE = dict(enumerate(JuridicalForm.LABEL_FIELDS))
+# Dutch and German names (codes 2 and 3) get the registry's NL columns of the address, which
+# hold the German names of the German-speaking municipalities.
+NL_COLUMN_LANGUAGES = (RANK_LANGUAGE[LANGUAGE_RANK["2"]], RANK_LANGUAGE[LANGUAGE_RANK["3"]])
 NO_RANK = 99
 # TypeOfDenomination: 001 name, 002 abbreviation, 003 commercial name -> slot in the record.
 DENOMINATION_SLOT = {"001": 0, "002": 1, "003": 2}

@@ -43,6 +43,9 @@ from enterprises.importer import (
     DELETE_COLUMNS,
     DELETE_ESTABLISHMENTS,
     FALSE_VALUES,
+    LANGUAGE_RANK,
+    NL_COLUMN_LANGUAGES,
+    RANK_LANGUAGE,
     ROLES,
     TRUE_VALUES,
     ErrorList,
@@ -182,20 +185,28 @@ def _display(column: str) -> str:
     return "(" + " || '.' || ".join(parts) + ")"
 
 
-# The language of the chosen name, from its rank (importer.RANK_LANGUAGE).
 def _language(rank: str) -> str:
-    return (
-        f"(CASE {rank} WHEN 0 THEN 'fr' WHEN 1 THEN 'nl' WHEN 2 THEN 'de' WHEN 3 THEN 'en' "
-        "ELSE '' END)"
-    )
+    """The language of the chosen name, from its rank (importer.RANK_LANGUAGE)."""
+    cases = " ".join(f"WHEN {r} THEN '{language}'" for r, language in RANK_LANGUAGE.items())
+    return f"(CASE {rank} {cases} ELSE '' END)"
 
 
-RANK = "(CASE language WHEN '1' THEN 0 WHEN '2' THEN 1 WHEN '3' THEN 2 WHEN '4' THEN 3 ELSE 4 END)"
+# The rank of a denomination's language (importer.LANGUAGE_RANK).
+RANK = (
+    "(CASE language "
+    + " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in LANGUAGE_RANK.items())
+    + " END)"
+)
 SIGNING = _values(TRUE_VALUES | FALSE_VALUES)
 SIGNING_TRUE = _values(TRUE_VALUES)
-# Rank of a Dutch or German name (importer.NL_COLUMN_LANGUAGES).
-NL_RANKS = "(1, 2)"
-NL_LANGUAGES = "('nl', 'de')"
+# Names that get the NL columns of the address (importer.NL_COLUMN_LANGUAGES), by language
+# and by rank.
+NL_LANGUAGES = f"({_values(NL_COLUMN_LANGUAGES)})"
+NL_RANKS = (
+    "("
+    + ", ".join(str(r) for r, language in RANK_LANGUAGE.items() if language in NL_COLUMN_LANGUAGES)
+    + ")"
+)
 
 ENTERPRISE_COLUMNS_WRITTEN = (
     "created_at, updated_at, number, name, name_language, abbreviation, commercial_name, "
@@ -494,8 +505,9 @@ class _PostgresImport:
                 self.stopped()
             if role == "denomination":
                 self.name_scope()
-            with self.timed("validate deletions"):
-                self.deleted_counts(role)
+            if role in files.deleted:
+                with self.timed("validate deletions"):
+                    self.deleted_counts(role)
         if files.code:
             with self.timed(f"read {CODE_FILE}"):
                 self.forms: dict[str, dict[str, str]] = {}
@@ -1121,4 +1133,3 @@ def import_in_postgresql(
     report.timings["commit"] = time.perf_counter() - committing
     if (cpu := run.server_cpu()) is not None:
         report.server_cpu["commit"] = cpu - run.cpu_before_commit
-

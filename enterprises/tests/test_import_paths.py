@@ -200,7 +200,7 @@ def test_numbers_written_otherwise(tmp_path, number, file):
 
     if number in NORMALISED:
         assert result[0] == "imported"
-        assert ("0403170701",) == result[-1]["enterprises"][0][:1]
+        assert result[-1]["enterprises"][0][:1] == ("0403170701",)
 
 
 # Writings the registry's rules accept (stdnum's be.vat), normalised to 0403170701.

@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
@@ -404,7 +405,7 @@ def test_the_contact_centre_sees_the_registered_enterprises_the_registry_stopped
 ):
     update_set(tmp_path / "update", "deletions", registered)
     run_update(tmp_path / "update")
-    client = signed_in(english_agent())
+    client = english(signed_in(make_agent()))
 
     page = client.get(reverse("enterprises:contact_centre")).content.decode()
 
@@ -420,13 +421,13 @@ def test_the_contact_centre_sees_the_registered_enterprises_the_registry_stopped
 
 
 def test_the_contact_centre_page_says_when_none_is_stopped(db):
-    page = signed_in(english_agent()).get(reverse("enterprises:contact_centre")).content.decode()
+    page = (
+        english(signed_in(make_agent())).get(reverse("enterprises:contact_centre")).content.decode()
+    )
 
     assert "None: no registered enterprise is listed as stopped by the registry." in page
 
 
-def english_agent():
-    agent = make_agent()
-    agent.language = "en"
-    agent.save(update_fields=["language"])
-    return agent
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
