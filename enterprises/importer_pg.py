@@ -66,6 +66,9 @@ from enterprises.importer import (
 )
 from enterprises.numbers import normalize_enterprise_number
 
+# Rows written past which the table is analysed at once (autovacuum's analyse may come late,
+# or be off): the statements that follow, and the next import, plan with its real size.
+ANALYSE_AFTER = 10_000
 # Serialises imports (two at once would fight over the same rows): any constant of our own.
 ADVISORY_LOCK = 0x0CBE_1A70
 # Staging columns, in the order of the shared readers' row tuples.
@@ -348,30 +351,33 @@ class _PostgresImport:
         """Normalise in Python the numbers `query` selects as (line, enterprise number or
         NULL, national number or NULL): those not written as the registry writes them.
         Returns the name of a table of the ones that are valid (line, number, nn), or ""."""
-        fixed = []
+        table = ""
         with self.conn.cursor(name="cbe_odd") as rows:
-            rows.itersize = self.batch_size
             rows.execute(query)
-            for line, number, national_number in rows:
-                number = number and _normalised(normalize_enterprise_number, number)
-                national_number = national_number and _normalised(
-                    normalize_national_number, national_number
-                )
-                if number or national_number:
-                    fixed.append((line, number or None, national_number or None))
-        if not fixed:
-            return ""
-        self.fixed += 1
-        table = f"cbe_fixed_{self.fixed}"
-        self.sql(
-            f"CREATE TEMP TABLE {table} (line integer PRIMARY KEY, number text, nn text) "
-            "ON COMMIT DROP"
-        )
-        self.objects.append(("TABLE", table))
-        with self.cursor.copy(f"COPY {table} (line, number, nn) FROM STDIN") as copy:
-            for row in fixed:
-                copy.write_row(row)
-        self.sql(f"ANALYZE {table}")
+            # In batches: however many there are, only a batch is held here at a time.
+            while batch := rows.fetchmany(self.batch_size):
+                fixed = []
+                for line, number, national_number in batch:
+                    number = number and _normalised(normalize_enterprise_number, number)
+                    national_number = national_number and _normalised(
+                        normalize_national_number, national_number
+                    )
+                    if number or national_number:
+                        fixed.append((line, number or None, national_number or None))
+                if fixed and not table:
+                    self.fixed += 1
+                    table = f"cbe_fixed_{self.fixed}"
+                    self.sql(
+                        f"CREATE TEMP TABLE {table} (line integer PRIMARY KEY, number text, "
+                        "nn text) ON COMMIT DROP"
+                    )
+                    self.objects.append(("TABLE", table))
+                if fixed:
+                    with self.cursor.copy(f"COPY {table} (line, number, nn) FROM STDIN") as copy:
+                        for row in fixed:
+                            copy.write_row(row)
+        if table:
+            self.sql(f"ANALYZE {table}")
         return table
 
     def settle(self, table: str, select: Callable[[str, str], str], odd: str, keep: str) -> str:
@@ -466,20 +472,27 @@ class _PostgresImport:
         ]
         return " UNION ALL ".join(selects) + " ORDER BY 1" if selects else ""
 
-    def references(self, stage: str, fixed: str, extra: str = "") -> str:
+    def references(self, stage: str, fixed: str, trusted: bool = False) -> str:
         """The rows of `stage` with `ref`, the number they refer to as written (or normalised
         in Python), and `known`: an enterprise of this import (or, in an update, of the
-        mirror). A known number needs no check of its own: it passed enterprise.csv's."""
+        mirror). A known number needs no check of its own: it passed enterprise.csv's.
+
+        `trusted`: the file was found valid, so every row but an establishment unit's refers
+        to a known enterprise; the rows are read again without the joins that tell it."""
         compact = _compact("s.number")
         ref = f"coalesce(f.number, {compact})" if fixed else compact
         join = f"LEFT JOIN {fixed} f ON f.line = s.line" if fixed else ""
-        known = "k.number IS NOT NULL"
-        joins = "LEFT JOIN cbe_enterprise k ON k.number = x.ref"
-        if self.files.update:
-            known += " OR km.id IS NOT NULL"
-            joins += " LEFT JOIN enterprises_enterprise km ON km.number = x.ref"
+        if trusted:
+            # A known number starts with 0 or 1, so it is never an establishment unit's.
+            known, joins = f"NOT {_establishment('x.number')}", ""
+        else:
+            known = "k.number IS NOT NULL"
+            joins = "LEFT JOIN cbe_enterprise k ON k.number = x.ref"
+            if self.files.update:
+                known += " OR km.id IS NOT NULL"
+                joins += " LEFT JOIN enterprises_enterprise km ON km.number = x.ref"
         return (
-            f"SELECT x.*, ({known}) AS known{extra and ', ' + extra} FROM ("
+            f"SELECT x.*, ({known}) AS known FROM ("
             f"SELECT s.*, {ref} AS ref FROM {stage} s {join} OFFSET 0) x {joins}"
         )
 
@@ -661,13 +674,13 @@ class _PostgresImport:
             test += f" AND NOT {_establishment(alias + '.number')}"
         return test + ")"
 
-    def _denominations(self, fixed: str) -> str:
+    def _denominations(self, fixed: str, trusted: bool = False) -> str:
         return (
             f"SELECT y.*, (NOT y.known AND {_establishment('y.number')}) AS establishment, "
             "(y.known AND y.language IN ('0', '1', '2', '3', '4') "
             "AND y.kind IN ('001', '002', '003') AND y.text <> '' "
             f"AND length(y.text) <= {_MAX['name']}) AS valid, {self._odd('y', True)} AS odd "
-            f"FROM ({self.references('cbe_stage_denomination', fixed)} OFFSET 0) y"
+            f"FROM ({self.references('cbe_stage_denomination', fixed, trusted)} OFFSET 0) y"
         )
 
     def check_denomination(self) -> None:
@@ -681,11 +694,16 @@ class _PostgresImport:
             view = "cbe_denomination_checked"
             self.view(view, self._denominations(""))
             skipped, invalid, odd = self.counts(view)
+            fixed = ""
             if odd:
                 fixed = self.fixes(f"SELECT line, number, NULL FROM {view} WHERE odd")
                 if fixed:
                     self.sql(f"CREATE OR REPLACE TEMP VIEW {view} AS {self._denominations(fixed)}")
                     skipped, invalid, odd = self.counts(view)
+            rows = view
+            if not invalid:
+                rows = "cbe_denomination_trusted"
+                self.view(rows, self._denominations(fixed, trusted=True))
             self.report.files[file].skipped = skipped
             self.report_errors(
                 file,
@@ -706,7 +724,7 @@ class _PostgresImport:
                 "max(text) FILTER (WHERE kind = '002') AS abbreviation, "
                 "max(text) FILTER (WHERE kind = '003') AS commercial_name "
                 f"FROM (SELECT DISTINCT ON (ref, kind) ref, kind, {RANK} AS rank, text "
-                f"FROM {view} WHERE valid ORDER BY ref, kind, {RANK}, line) best "
+                f"FROM {rows} WHERE valid ORDER BY ref, kind, {RANK}, line) best "
                 "GROUP BY ref",
                 key="number",
             )
@@ -736,7 +754,7 @@ class _PostgresImport:
             "cbe_name_scope", f"SELECT number, name_rank FROM cbe_names {deleted}", key="number"
         )
 
-    def _addresses(self, fixed: str) -> str:
+    def _addresses(self, fixed: str, trusted: bool = False) -> str:
         # The language of the name the enterprise will have: that of its new name, or of the
         # one it keeps.
         stored = f"coalesce(t.name_language IN {NL_LANGUAGES}, false)"
@@ -760,7 +778,7 @@ class _PostgresImport:
             "CASE WHEN z.nl THEN coalesce(nullif(z.town_nl, ''), z.town_fr) "
             "ELSE coalesce(nullif(z.town_fr, ''), z.town_nl) END AS town "
             f"FROM (SELECT y.*, {nl} AS nl FROM ("
-            f"{self.references('cbe_stage_address', fixed)}) y {joins} OFFSET 0) z"
+            f"{self.references('cbe_stage_address', fixed, trusted)}) y {joins} OFFSET 0) z"
         )
         fits = " AND ".join(
             f"length(a.{column}) <= {_MAX[name]}"
@@ -789,16 +807,21 @@ class _PostgresImport:
             view = "cbe_address_checked"
             self.view(view, self._addresses(""))
             skipped, invalid, odd = self.counts(view)
+            fixed = ""
             if odd:
                 fixed = self.fixes(f"SELECT line, number, NULL FROM {view} WHERE odd")
                 if fixed:
                     self.sql(f"CREATE OR REPLACE TEMP VIEW {view} AS {self._addresses(fixed)}")
                     skipped, invalid, odd = self.counts(view)
+            rows = view
+            if not invalid:
+                rows = "cbe_address_trusted"
+                self.view(rows, self._addresses(fixed, trusted=True))
             self.report.files[file].skipped = skipped
             self.table(
                 "cbe_address",
                 "SELECT ref AS number, line, street, house AS house_number, box, zipcode, "
-                f"town AS municipality FROM {view} WHERE known AND kind <> '' AND office AND fits",
+                f"town AS municipality FROM {rows} WHERE known AND kind <> '' AND office AND fits",
                 analyse=False,
             )
             dup = self.unique("cbe_address", "number")
@@ -930,11 +953,8 @@ class _PostgresImport:
         if files.code:
             with self.timed("write: juridical forms"):
                 write_juridical_forms(self.forms, report.files[CODE_FILE], self.batch_size)
-        with self.timed("write: counts"):
-            self.count(params)
-        if "enterprise" in files.main:
-            with self.timed("write: enterprises"):
-                self.enterprises(params)
+        with self.timed("write: enterprises"):
+            self.enterprises(params)
         if files.update:
             with self.timed("write: names, addresses, stops"):
                 self.scoped(params)
@@ -945,18 +965,30 @@ class _PostgresImport:
             self.end_absent_mandates(params)
         return stops
 
-    def count(self, params) -> None:
+    def enterprises(self, params) -> None:
+        """Upsert the enterprises of the file: new ones inserted, changed ones updated, the
+        others not touched at all (not even locked). Counts what was created, and the names
+        and addresses created with their enterprise."""
         files, report = self.files, self.report
-        new, new_names, new_addresses, new_unnamed, unnamed = self.one(
-            "SELECT count(*) FILTER (WHERE t.id IS NULL), "
-            "count(n.number) FILTER (WHERE t.id IS NULL), "
-            "count(a.number) FILTER (WHERE t.id IS NULL), "
-            "count(*) FILTER (WHERE t.id IS NULL AND n.name IS NULL), "
-            "count(*) FILTER (WHERE n.name IS NULL) "
-            "FROM cbe_enterprise e LEFT JOIN enterprises_enterprise t ON t.number = e.number "
-            "LEFT JOIN cbe_names n ON n.number = e.number "
-            "LEFT JOIN cbe_address a ON a.number = e.number"
-        )
+        full = not files.update
+        existing_unnamed = 0
+        if files.update:
+            # Enterprises of the mirror whose names this update removes (before the writes:
+            # after them, the new ones would count twice).
+            (existing_unnamed,) = self.one(
+                "SELECT count(*) FROM cbe_name_scope s "
+                "JOIN enterprises_enterprise t ON t.number = s.number "
+                "LEFT JOIN cbe_names n ON n.number = s.number WHERE n.name IS NULL"
+            )
+        written = inserted = new_names = new_addresses = new_unnamed = 0
+        if "enterprise" in files.main:
+            written, inserted, new_names, new_addresses, new_unnamed = self.upsert(full, params)
+            counts = report.files[files.main["enterprise"]]
+            (total,) = self.one("SELECT count(*) FROM cbe_enterprise")
+            counts.created, counts.updated = inserted, total - inserted
+            if written > ANALYSE_AFTER:
+                # The next statements (and the next import) plan with the table's real size.
+                self.sql("ANALYZE enterprises_enterprise")
         for role, table, created in (
             ("denomination", "cbe_names", new_names),
             ("address", "cbe_address", new_addresses),
@@ -965,50 +997,61 @@ class _PostgresImport:
                 (total,) = self.one(f"SELECT count(*) FROM {table}")
                 counts = report.files[files.main[role]]
                 counts.created, counts.updated = created, total - created
-        if files.update:
-            (existing_unnamed,) = self.one(
-                "SELECT count(*) FROM cbe_name_scope s "
-                "JOIN enterprises_enterprise t ON t.number = s.number "
-                "LEFT JOIN cbe_names n ON n.number = s.number WHERE n.name IS NULL"
-            )
-            report.unnamed = new_unnamed + existing_unnamed
-        elif self.names_of_file:
-            report.unnamed = unnamed
+        if full and self.names_of_file:
+            (named,) = self.one("SELECT count(*) FROM cbe_names WHERE name IS NOT NULL")
+            (total,) = self.one("SELECT count(*) FROM cbe_enterprise")
+            report.unnamed = total - named
         else:
-            report.unnamed = new
+            report.unnamed = new_unnamed + existing_unnamed
 
-    def enterprises(self, params) -> None:
-        counts = self.report.files[self.files.main["enterprise"]]
-        full = not self.files.update
+    def upsert(self, full: bool, params) -> tuple[int, int, int, int, int]:
+        """(rows written, inserted, inserted with names, with an address, without a name)."""
         names = ["juridical_form", "status", "start_date"]
         if full and self.names_of_file:
             names += NAME_FIELDS
         if full and self.addresses_of_file:
             names += ADDRESS_FIELDS
         changes = ", ".join(f"{name} = EXCLUDED.{name}" for name in names)
-        old = ", ".join(f"t.{name}" for name in names)
-        new = ", ".join(f"EXCLUDED.{name}" for name in names)
-        (created,) = self.one(
+        values = (
+            f"e.number, coalesce(n.name, {_display('e.number')}) AS name, "
+            f"{_language('n.name_rank')} AS name_language, "
+            "coalesce(n.abbreviation, '') AS abbreviation, "
+            "coalesce(n.commercial_name, '') AS commercial_name, e.juridical_form, e.status, "
+            "e.start_date, coalesce(a.street, '') AS street, "
+            "coalesce(a.house_number, '') AS house_number, coalesce(a.box, '') AS box, "
+            "coalesce(a.zipcode, '') AS zipcode, coalesce(a.municipality, '') AS municipality"
+        )
+        columns = [column.strip() for column in ENTERPRISE_COLUMNS_WRITTEN.split(",")]
+        chosen = ", ".join(
+            "NULL" if column == "registry_stopped_at" else f"w.{column}"
+            for column in columns
+            if column not in ("created_at", "updated_at")
+        )
+        return self.one(
             "WITH written AS ("
             f"INSERT INTO enterprises_enterprise AS t ({ENTERPRISE_COLUMNS_WRITTEN}) "
-            f"SELECT %(now)s, %(now)s, e.number, coalesce(n.name, {_display('e.number')}), "
-            f"{_language('n.name_rank')}, coalesce(n.abbreviation, ''), "
-            "coalesce(n.commercial_name, ''), e.juridical_form, e.status, e.start_date, "
-            "coalesce(a.street, ''), coalesce(a.house_number, ''), coalesce(a.box, ''), "
-            "coalesce(a.zipcode, ''), coalesce(a.municipality, ''), NULL "
-            "FROM cbe_enterprise e LEFT JOIN cbe_names n ON n.number = e.number "
-            "LEFT JOIN cbe_address a ON a.number = e.number "
+            f"SELECT %(now)s, %(now)s, {chosen} FROM (SELECT {values} FROM cbe_enterprise e "
+            "LEFT JOIN cbe_names n ON n.number = e.number "
+            "LEFT JOIN cbe_address a ON a.number = e.number) w "
+            # Unchanged rows are left out before the insert: ON CONFLICT would lock them.
+            "LEFT JOIN enterprises_enterprise o ON o.number = w.number WHERE o.id IS NULL "
+            f"OR ({', '.join('o.' + n for n in names)}) IS DISTINCT FROM "
+            f"({', '.join('w.' + n for n in names)}) "
             f"ON CONFLICT (number) DO UPDATE SET {changes}, "
             # Listed as active again: the flag of a stop no longer holds.
             "registry_stopped_at = CASE WHEN EXCLUDED.status = 'AC' THEN NULL "
             "ELSE t.registry_stopped_at END, updated_at = EXCLUDED.updated_at "
-            f"WHERE ({old}) IS DISTINCT FROM ({new}) "
-            "RETURNING (t.xmax = 0) AS inserted) "
-            "SELECT count(*) FILTER (WHERE inserted) FROM written",
+            f"WHERE ({', '.join('t.' + n for n in names)}) IS DISTINCT FROM "
+            f"({', '.join('EXCLUDED.' + n for n in names)}) "
+            "RETURNING t.number, (t.xmax = 0) AS inserted) "
+            "SELECT count(*), count(*) FILTER (WHERE w.inserted), "
+            "count(n.number) FILTER (WHERE w.inserted), "
+            "count(a.number) FILTER (WHERE w.inserted), "
+            "count(*) FILTER (WHERE w.inserted AND n.name IS NULL) "
+            "FROM written w LEFT JOIN cbe_names n ON n.number = w.number "
+            "LEFT JOIN cbe_address a ON a.number = w.number",
             params,
         )
-        (total,) = self.one("SELECT count(*) FROM cbe_enterprise")
-        counts.created, counts.updated = created, total - created
 
     def scoped(self, params) -> None:
         """Update: names and addresses of the enterprises the files speak of, replaced; the
@@ -1051,25 +1094,32 @@ class _PostgresImport:
             self.report.files[files.deleted["enterprise"]].stopped = stopped
 
     def mandates(self, params) -> None:
+        """Upsert the mandates of the file; unchanged ones are not touched."""
         counts = self.report.files[self.files.main["mandates"]]
         changes = ", ".join(f"{name} = EXCLUDED.{name}" for name in MANDATE_FIELDS)
-        old = ", ".join(f"m.{name}" for name in MANDATE_FIELDS)
-        new = ", ".join(f"EXCLUDED.{name}" for name in MANDATE_FIELDS)
-        (created,) = self.one(
+        written, inserted = self.one(
             "WITH written AS ("
             "INSERT INTO enterprises_mandate AS m (created_at, updated_at, enterprise_id, "
             "national_number, first_name, last_name, function, signing_authority, start_date, "
             "end_date) SELECT %(now)s, %(now)s, t.id, c.national_number, c.first_name, "
             "c.last_name, c.function, c.signing_authority, c.start_date, c.end_date "
             "FROM cbe_mandate c JOIN enterprises_enterprise t ON t.number = c.number "
+            "LEFT JOIN enterprises_mandate o ON o.enterprise_id = t.id "
+            "AND o.national_number = c.national_number AND o.function = c.function "
+            f"WHERE o.id IS NULL OR ({', '.join('o.' + n for n in MANDATE_FIELDS)}) "
+            f"IS DISTINCT FROM ({', '.join('c.' + n for n in MANDATE_FIELDS)}) "
             "ON CONFLICT (enterprise_id, national_number, function) DO UPDATE SET "
-            f"{changes}, updated_at = EXCLUDED.updated_at WHERE ({old}) IS DISTINCT FROM ({new}) "
+            f"{changes}, updated_at = EXCLUDED.updated_at "
+            f"WHERE ({', '.join('m.' + n for n in MANDATE_FIELDS)}) IS DISTINCT FROM "
+            f"({', '.join('EXCLUDED.' + n for n in MANDATE_FIELDS)}) "
             "RETURNING (m.xmax = 0) AS inserted) "
-            "SELECT count(*) FILTER (WHERE inserted) FROM written",
+            "SELECT count(*), count(*) FILTER (WHERE inserted) FROM written",
             params,
         )
         (total,) = self.one("SELECT count(*) FROM cbe_mandate")
-        counts.created, counts.updated = created, total - created
+        counts.created, counts.updated = inserted, total - inserted
+        if written > ANALYSE_AFTER:
+            self.sql("ANALYZE enterprises_mandate")
 
     def end_absent_mandates(self, params) -> None:
         """Mandates of the enterprises whose mandates this import gives, absent from it: ended

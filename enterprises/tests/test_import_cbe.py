@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone, translation
 
 from enterprises.importer import import_cbe
@@ -713,3 +714,27 @@ def test_an_empty_file_is_reported(tmp_path):
         call_command("import_cbe", str(tmp_path), stdout=StringIO(), stderr=(err := StringIO()))
 
     assert "address.csv, line 1: the file is empty" in err.getvalue()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path's own promise")
+def test_a_reimport_of_unchanged_files_leaves_every_row_alone(tmp_path):
+    small_dataset(tmp_path)
+    run(tmp_path)
+    rows = """SELECT xmin::text, updated_at FROM enterprises_enterprise UNION ALL
+              SELECT xmin::text, updated_at FROM enterprises_mandate ORDER BY 1"""
+    with connection.cursor() as cursor:
+        cursor.execute(rows)
+        before = cursor.fetchall()
+
+    out, _ = run(tmp_path)
+
+    with connection.cursor() as cursor:
+        cursor.execute(rows)
+        # Not rewritten, not even locked (a lock would change xmax, an update xmin).
+        assert cursor.fetchall() == before
+        cursor.execute(
+            "SELECT count(*) FROM enterprises_enterprise WHERE xmax <> 0 "
+            "UNION ALL SELECT count(*) FROM enterprises_mandate WHERE xmax <> 0"
+        )
+        assert cursor.fetchall() == [(0,), (0,)]
+    assert "enterprise.csv: 2 read, 0 created, 2 updated" in out

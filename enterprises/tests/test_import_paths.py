@@ -11,7 +11,7 @@ from django.utils import translation
 
 from enterprises.importer import MalformedImport, import_cbe
 from enterprises.models import Enterprise, JuridicalForm, Mandate
-from enterprises.tests.factories import EnterpriseFactory, MandateFactory
+from enterprises.tests.factories import EnterpriseFactory, MandateFactory, enterprise_number_for
 from enterprises.tests.test_import_cbe import (
     GOOD_ENTERPRISE,
     GOOD_MANDATE,
@@ -353,3 +353,22 @@ def test_update_files(tmp_path, case):
     update_set(tmp_path / "update", case, registered)
 
     same_on_both_paths(tmp_path / "update", update=True)
+
+
+def test_many_numbers_written_otherwise_are_normalised_in_batches(tmp_path):
+    numbers = [enterprise_number_for(index) for index in range(250)]
+    small_dataset(
+        tmp_path,
+        enterprise=[[f"BE{n}", "AC", "000", "2", "014", "", ""] for n in numbers],
+        denomination=[[f"BE {n}", "1", "001", f"Société {n}"] for n in numbers],
+        address=[],
+        mandates=[],
+    )
+
+    result = same_on_both_paths(tmp_path, batch_size=100)
+
+    assert result[0] == "imported"
+    assert [row[:2] for row in result[-1]["enterprises"][:2]] == [
+        (numbers[0], f"Société {numbers[0]}"),
+        (numbers[1], f"Société {numbers[1]}"),
+    ]
