@@ -953,6 +953,12 @@ class _PostgresImport:
         if files.code:
             with self.timed("write: juridical forms"):
                 write_juridical_forms(self.forms, report.files[CODE_FILE], self.batch_size)
+        # A first import: nothing to compare with, nothing absent (the joins that would find
+        # it are skipped).
+        (self.first_enterprises, self.first_mandates) = self.one(
+            "SELECT NOT EXISTS (SELECT 1 FROM enterprises_enterprise), "
+            "NOT EXISTS (SELECT 1 FROM enterprises_mandate)"
+        )
         with self.timed("write: enterprises"):
             self.enterprises(params)
         if files.update:
@@ -1027,29 +1033,42 @@ class _PostgresImport:
             for column in columns
             if column not in ("created_at", "updated_at")
         )
+        # Unchanged rows are left out before the insert: ON CONFLICT would lock them.
+        unchanged = (
+            "LEFT JOIN enterprises_enterprise o ON o.number = w.number WHERE o.id IS NULL "
+            f"OR ({', '.join('o.' + n for n in names)}) IS DISTINCT FROM "
+            f"({', '.join('w.' + n for n in names)}) "
+        )
+        counted = (
+            "SELECT count(*), count(*) FILTER (WHERE w.inserted), "
+            "count(n.number) FILTER (WHERE w.inserted), "
+            "count(a.number) FILTER (WHERE w.inserted), "
+            "count(*) FILTER (WHERE w.inserted AND n.name IS NULL) "
+            "FROM written w LEFT JOIN cbe_names n ON n.number = w.number "
+            "LEFT JOIN cbe_address a ON a.number = w.number"
+        )
+        if self.first_enterprises:
+            # Every row is new: counted from the tables, without joining 2 million rows back.
+            unchanged = ""
+            counted = (
+                "SELECT count(*), count(*) FILTER (WHERE inserted), "
+                "(SELECT count(*) FROM cbe_names), (SELECT count(*) FROM cbe_address), "
+                "(SELECT count(*) FROM cbe_enterprise e WHERE NOT EXISTS (SELECT 1 FROM "
+                "cbe_names n WHERE n.number = e.number AND n.name IS NOT NULL)) FROM written w"
+            )
         return self.one(
             "WITH written AS ("
             f"INSERT INTO enterprises_enterprise AS t ({ENTERPRISE_COLUMNS_WRITTEN}) "
             f"SELECT %(now)s, %(now)s, {chosen} FROM (SELECT {values} FROM cbe_enterprise e "
             "LEFT JOIN cbe_names n ON n.number = e.number "
-            "LEFT JOIN cbe_address a ON a.number = e.number) w "
-            # Unchanged rows are left out before the insert: ON CONFLICT would lock them.
-            "LEFT JOIN enterprises_enterprise o ON o.number = w.number WHERE o.id IS NULL "
-            f"OR ({', '.join('o.' + n for n in names)}) IS DISTINCT FROM "
-            f"({', '.join('w.' + n for n in names)}) "
+            f"LEFT JOIN cbe_address a ON a.number = e.number) w {unchanged}"
             f"ON CONFLICT (number) DO UPDATE SET {changes}, "
             # Listed as active again: the flag of a stop no longer holds.
             "registry_stopped_at = CASE WHEN EXCLUDED.status = 'AC' THEN NULL "
             "ELSE t.registry_stopped_at END, updated_at = EXCLUDED.updated_at "
             f"WHERE ({', '.join('t.' + n for n in names)}) IS DISTINCT FROM "
             f"({', '.join('EXCLUDED.' + n for n in names)}) "
-            "RETURNING t.number, (t.xmax = 0) AS inserted) "
-            "SELECT count(*), count(*) FILTER (WHERE w.inserted), "
-            "count(n.number) FILTER (WHERE w.inserted), "
-            "count(a.number) FILTER (WHERE w.inserted), "
-            "count(*) FILTER (WHERE w.inserted AND n.name IS NULL) "
-            "FROM written w LEFT JOIN cbe_names n ON n.number = w.number "
-            "LEFT JOIN cbe_address a ON a.number = w.number",
+            f"RETURNING t.number, (t.xmax = 0) AS inserted) {counted}",
             params,
         )
 
@@ -1097,6 +1116,14 @@ class _PostgresImport:
         """Upsert the mandates of the file; unchanged ones are not touched."""
         counts = self.report.files[self.files.main["mandates"]]
         changes = ", ".join(f"{name} = EXCLUDED.{name}" for name in MANDATE_FIELDS)
+        unchanged = (
+            ""
+            if self.first_mandates
+            else "LEFT JOIN enterprises_mandate o ON o.enterprise_id = t.id "
+            "AND o.national_number = c.national_number AND o.function = c.function "
+            f"WHERE o.id IS NULL OR ({', '.join('o.' + n for n in MANDATE_FIELDS)}) "
+            f"IS DISTINCT FROM ({', '.join('c.' + n for n in MANDATE_FIELDS)}) "
+        )
         written, inserted = self.one(
             "WITH written AS ("
             "INSERT INTO enterprises_mandate AS m (created_at, updated_at, enterprise_id, "
@@ -1104,11 +1131,7 @@ class _PostgresImport:
             "end_date) SELECT %(now)s, %(now)s, t.id, c.national_number, c.first_name, "
             "c.last_name, c.function, c.signing_authority, c.start_date, c.end_date "
             "FROM cbe_mandate c JOIN enterprises_enterprise t ON t.number = c.number "
-            "LEFT JOIN enterprises_mandate o ON o.enterprise_id = t.id "
-            "AND o.national_number = c.national_number AND o.function = c.function "
-            f"WHERE o.id IS NULL OR ({', '.join('o.' + n for n in MANDATE_FIELDS)}) "
-            f"IS DISTINCT FROM ({', '.join('c.' + n for n in MANDATE_FIELDS)}) "
-            "ON CONFLICT (enterprise_id, national_number, function) DO UPDATE SET "
+            f"{unchanged}ON CONFLICT (enterprise_id, national_number, function) DO UPDATE SET "
             f"{changes}, updated_at = EXCLUDED.updated_at "
             f"WHERE ({', '.join('m.' + n for n in MANDATE_FIELDS)}) IS DISTINCT FROM "
             f"({', '.join('EXCLUDED.' + n for n in MANDATE_FIELDS)}) "
@@ -1130,7 +1153,7 @@ class _PostgresImport:
             if "mandates" in files.deleted:
                 parts.append("SELECT number FROM cbe_deleted_mandates")
             scope = " UNION ".join(parts)
-        elif "mandates" in files.main:
+        elif "mandates" in files.main and not self.first_mandates:
             scope = "SELECT number FROM cbe_enterprise"
         else:
             return
