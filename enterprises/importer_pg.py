@@ -7,7 +7,7 @@ Why it is fast and small:
 * Python only parses the CSV (the shared `_rows`, so the structural checks and the line
   numbers are the same) and streams the rows with their line numbers through COPY into TEMP
   tables (no WAL, the session's own buffers). Nothing grows with the registry in this process.
-* Each file is validated by one scan in SQL. The rules are written for the rows as the
+* Each file is validated by a scan or two in SQL. The rules are written for the rows as the
   registry writes them (a number "0403.170.701", a date "14-03-2011"); any other writing of a
   number is normalised by the shared Python functions first (a handful of rows, or none), and
   every row the SQL refuses is handed to the shared `check_*` function, which gives the reason
