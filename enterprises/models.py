@@ -41,6 +41,9 @@ class Enterprise(TimeStamped):
         _("enterprise number"), max_length=10, unique=True, validators=[validate_enterprise_number]
     )
     name = models.CharField(_("name"), max_length=320)
+    # The language of the name in the registry ("fr", "nl", "de", "en"; empty: unknown). The
+    # registered office's address is written in it, also when an update changes only the address.
+    name_language = models.CharField(_("language of the name"), max_length=2, blank=True)
     abbreviation = models.CharField(_("abbreviation"), max_length=320, blank=True)
     commercial_name = models.CharField(_("commercial name"), max_length=320, blank=True)
     juridical_form = models.CharField(_("juridical form"), max_length=8, blank=True)
@@ -51,6 +54,9 @@ class Enterprise(TimeStamped):
     box = models.CharField(_("box"), max_length=20, blank=True)
     zipcode = models.CharField(_("postal code"), max_length=20, blank=True)
     municipality = models.CharField(_("municipality"), max_length=200, blank=True)
+    # Set when the registry stops (or deletes) a *registered* enterprise: the flag its RAE is
+    # told of and the contact centre sees. Cleared when the registry lists it active again.
+    registry_stopped_at = models.DateTimeField(_("stopped by the registry"), null=True, blank=True)
 
     objects = EnterpriseQuerySet.as_manager()
 

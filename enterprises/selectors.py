@@ -193,3 +193,15 @@ def juridical_form_labels(codes) -> dict[str, str]:
     there are no codes)."""
     codes = set(codes)
     return JuridicalForm.objects.filter(code__in=codes).labels() if codes else {}
+
+
+REGISTRY_STOPS_LISTED = 50
+
+
+def registry_stopped_registrations(limit: int = REGISTRY_STOPS_LISTED) -> tuple[list, int]:
+    """The registered enterprises the registry stopped (flagged by the import), latest first:
+    (the first `limit` of them, how many there are)."""
+    flagged = Enterprise.objects.filter(
+        registry_stopped_at__isnull=False, registration__isnull=False
+    )
+    return list(flagged.order_by("-registry_stopped_at", "number")[:limit]), flagged.count()

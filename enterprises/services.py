@@ -583,6 +583,41 @@ def quality_deactivate(*, actor, enterprise_quality: EnterpriseQuality) -> Enter
         return eq
 
 
+# --- The registry ---------------------------------------------------------------------------------
+
+
+def enterprise_stopped_by_registry(*, enterprise: Enterprise) -> bool:
+    """The registry stopped (or deleted) a registered enterprise: mark it stopped and flag it,
+    audited; its RAE is told by e-mail and the contact centre's look-up page lists it.
+
+    Called by the import, in its transaction. Nothing is deleted or ended here: the chain and
+    the attributions stay as they are (a registry error is undone by the next file), while a
+    stopped enterprise can no longer be registered again. False when there is nothing to flag
+    (not registered, or flagged already).
+    """
+    with transaction.atomic():
+        enterprise = _lock(enterprise)
+        registration = Registration.objects.filter(enterprise=enterprise).first()
+        if registration is None or enterprise.registry_stopped_at is not None:
+            return False
+        enterprise.status = Enterprise.Status.STOPPED
+        enterprise.registry_stopped_at = timezone.now()
+        enterprise.save(update_fields=["status", "registry_stopped_at", "updated_at"])
+        event = audit(
+            actor=None,
+            action=Action.ENTERPRISE_STOPPED_BY_REGISTRY,
+            enterprise=enterprise,
+            target=registration,
+            details={"number": enterprise.number, "name": enterprise.name},
+        )
+        # The event's id too: a later stop (after the registry listed it active again) is a
+        # new notice, not one already sent.
+        enqueue(task_names.NOTIFY_REGISTRY_STOPPED, enterprise.pk, event.pk)
+        # Its people's roles no longer give access: the applications concerned are told.
+        enqueue(relying_task_names.ENTERPRISES_STOPPED, event.pk, enterprise.pk)
+        return True
+
+
 # --- Contact centre -----------------------------------------------------------------------------
 
 

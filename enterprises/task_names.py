@@ -7,3 +7,4 @@
 SEND_DESIGNATION_LINK = "enterprises.send_designation_link"
 EXPIRE_DESIGNATION_LINKS = "enterprises.expire_designation_links"
 NOTIFY_RAE_REPLACED = "enterprises.notify_rae_replaced"
+NOTIFY_REGISTRY_STOPPED = "enterprises.notify_registry_stopped"

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.urls import reverse
 
 from enterprises import services, task_names
-from enterprises.models import Designation
+from enterprises.models import Designation, Enterprise
 from portal.mail import absolute_url, send_templated_mail
 from portal.notices import RETRY, notice, with_retries
 
@@ -94,3 +94,37 @@ def _notify_rae_replaced(task, designation_id: int) -> None:
             "url": absolute_url(reverse("enterprises:mine")),
         },
     )
+
+
+@shared_task(bind=True, name=task_names.NOTIFY_REGISTRY_STOPPED, **RETRY)
+def notify_registry_stopped(self, enterprise_id: int, event_id: int) -> None:
+    """Tell the RAE, in their language, that the registry lists their enterprise as stopped
+    (`event_id`: the audit event of that stop, which makes each stop its own notice)."""
+    with_retries(self, lambda: _notify_registry_stopped(self, enterprise_id))
+
+
+def _notify_registry_stopped(task, enterprise_id: int) -> None:
+    enterprise = Enterprise.objects.filter(
+        pk=enterprise_id, registry_stopped_at__isnull=False
+    ).first()
+    if enterprise is None:
+        return  # active again by the time the worker runs: nothing to tell
+    for rae in (
+        Designation.objects.active()
+        .filter(enterprise=enterprise, kind=Designation.Kind.RAE)
+        .select_related("person")
+    ):
+        person = rae.person
+        notice(
+            task,
+            template="emails/registry_stopped",
+            to=person.email if person else rae.email,
+            language=(person.language if person else "") or rae.language,
+            context={
+                "designation": rae,
+                "enterprise": enterprise,
+                "url": absolute_url(
+                    reverse("enterprises:detail", kwargs={"number": enterprise.number})
+                ),
+            },
+        )

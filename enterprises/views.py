@@ -36,6 +36,7 @@ from enterprises.selectors import (
     enterprise_with_number,
     my_enterprises,
     my_enterprises_queryset,
+    registry_stopped_registrations,
 )
 from enterprises.svg import chain_svg
 from portal import submissions
@@ -499,8 +500,15 @@ def contact_centre(request):
             reason=form.cleaned_data["reason"],
         )
         result = {"enterprise": enterprise, "chain": chain_for(enterprise) if enterprise else None}
+    stopped, stopped_count = registry_stopped_registrations()
     return render(
         request,
         "enterprises/contact_centre.html",
-        {"form": form, "result": result, "help_slug": "lr-who-is"},
+        {
+            "form": form,
+            "result": result,
+            "help_slug": "lr-who-is",
+            "registry_stopped": stopped,
+            "registry_stopped_count": stopped_count,
+        },
     )

@@ -89,6 +89,10 @@ class Action(models.TextChoices):
     CLIENT_CHANGED = "client.changed", _("Application's OpenID client changed")
     CLIENT_SECRET_ROTATED = "client.secret_rotated", _("Application's client secret replaced")
     APPLICATION_SIGN_IN = "application.sign_in", _("Signed in to an application")
+    ENTERPRISE_STOPPED_BY_REGISTRY = (
+        "enterprise.stopped_by_registry",
+        _("Registered enterprise stopped by the registry"),
+    )
 
 
 class AuditEvent(models.Model):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone, translation
 
 from enterprises.importer import import_cbe
@@ -439,155 +440,152 @@ def english():
         yield
 
 
-@pytest.mark.parametrize(
-    ("overrides", "expected"),
-    [
-        pytest.param(
-            {"enterprise": [GOOD_ENTERPRISE, ["0456.789.431", "AC", "", "2", "014", "", ""]]},
-            "enterprise.csv, line 3: “0456.789.431” is not a valid enterprise number",
-            id="enterprise-check-digits",
-        ),
-        pytest.param(
-            {"enterprise": [GOOD_ENTERPRISE, ["", "AC", "", "2", "014", "", ""]]},
-            "enterprise.csv, line 3: the enterprise number is missing",
-            id="enterprise-no-number",
-        ),
-        pytest.param(
-            {"enterprise": [GOOD_ENTERPRISE, ["0456.789.430", "XX", "", "2", "014", "", ""]]},
-            "enterprise.csv, line 3: unknown status “XX”",
-            id="enterprise-status",
-        ),
-        pytest.param(
-            {
-                "enterprise": [
-                    GOOD_ENTERPRISE,
-                    ["0456.789.430", "AC", "", "2", "014", "", "31-02-2020"],
-                ]
-            },
-            "enterprise.csv, line 3: StartDate “31-02-2020” is not a date",
-            id="enterprise-date",
-        ),
-        pytest.param(
-            {"enterprise": [GOOD_ENTERPRISE, GOOD_ENTERPRISE]},
-            "enterprise.csv, line 3: enterprise 0403170701 already on line 2",
-            id="enterprise-duplicate",
-        ),
-        pytest.param(
-            {"enterprise": [GOOD_ENTERPRISE, ["0456.789.430", "AC"]]},
-            "enterprise.csv, line 3: 2 field(s) where the header has 7",
-            id="enterprise-field-count",
-        ),
-        pytest.param(
-            {"denomination": [["0887.123.495", "1", "001", "Inconnue SA"]]},
-            "denomination.csv, line 2: unknown enterprise 0887123495",
-            id="denomination-unknown-enterprise",
-        ),
-        pytest.param(
-            {"denomination": [["0403.170.701", "7", "001", "Renard"]]},
-            "denomination.csv, line 2: unknown language “7”",
-            id="denomination-language",
-        ),
-        pytest.param(
-            {"denomination": [["0403.170.701", "1", "009", "Renard"]]},
-            "denomination.csv, line 2: unknown TypeOfDenomination “009”",
-            id="denomination-type",
-        ),
-        pytest.param(
-            {"denomination": [["0403.170.701", "1", "001", ""]]},
-            "denomination.csv, line 2: the denomination is empty",
-            id="denomination-empty",
-        ),
-        pytest.param(
-            {"address": [["0887.123.495", *REGO]]},
-            "address.csv, line 2: unknown enterprise 0887123495",
-            id="address-unknown-enterprise",
-        ),
-        pytest.param(
-            {"address": [["0403.170.701", *REGO], ["0403.170.701", *REGO]]},
-            "address.csv, line 3: a second registered office for 0403170701 (first on line 2)",
-            id="address-two-registered-offices",
-        ),
-        pytest.param(
-            {
-                "address": [
-                    ["0403.170.701", "REGO", "", "", "1" * 21, "", "", "", "", "", "", "", ""]
-                ]
-            },
-            "address.csv, line 2: zipcode is longer than 20 characters",
-            id="address-too-long",
-        ),
-        pytest.param(
-            {"mandates": [[*GOOD_MANDATE[:1], "85073003329", *GOOD_MANDATE[2:]]]},
-            "mandates.csv, line 2: “85073003329” is not a valid Belgian national number",
-            id="mandate-national-number",
-        ),
-        pytest.param(
-            {"mandates": [["0887.123.495", *GOOD_MANDATE[1:]]]},
-            "mandates.csv, line 2: unknown enterprise 0887123495",
-            id="mandate-unknown-enterprise",
-        ),
-        pytest.param(
-            {"mandates": [[*GOOD_MANDATE[:5], "perhaps", "", ""]]},
-            "mandates.csv, line 2: SigningAuthority “perhaps” is not true or false",
-            id="mandate-signing",
-        ),
-        pytest.param(
-            {"mandates": [[*GOOD_MANDATE[:6], "2020-13-01", ""]]},
-            "mandates.csv, line 2: StartDate “2020-13-01” is not a date",
-            id="mandate-date",
-        ),
-        pytest.param(
-            {"mandates": [[*GOOD_MANDATE[:6], "2020-01-01", "2019-01-01"]]},
-            "mandates.csv, line 2: EndDate is before StartDate",
-            id="mandate-dates-order",
-        ),
-        pytest.param(
-            {"mandates": [GOOD_MANDATE, GOOD_MANDATE]},
-            "mandates.csv, line 3: the same person and function for 0403170701 already on line 2",
-            id="mandate-duplicate",
-        ),
-        pytest.param(
-            {"mandates": [[*GOOD_MANDATE[:4], "", "true", "", ""]]},
-            "mandates.csv, line 2: Function is missing",
-            id="mandate-no-function",
-        ),
-        pytest.param(
-            {"code": [GOOD_CODE, ["JuridicalForm", "610", "XX", "Srl"]]},
-            "code.csv, line 3: unknown language “XX” (FR, NL, DE or EN)",
-            id="code-language",
-        ),
-        pytest.param(
-            {"code": [GOOD_CODE, ["JuridicalForm", "", "NL", "Besloten vennootschap"]]},
-            "code.csv, line 3: Code is missing",
-            id="code-no-code",
-        ),
-        pytest.param(
-            {"code": [GOOD_CODE, ["JuridicalForm", "123456789", "NL", "Te lang"]]},
-            "code.csv, line 3: Code is longer than 8 characters",
-            id="code-too-long",
-        ),
-        pytest.param(
-            {"code": [GOOD_CODE, ["JuridicalForm", "014", "NL", ""]]},
-            "code.csv, line 3: Description is empty",
-            id="code-no-description",
-        ),
-        pytest.param(
-            {"code": [GOOD_CODE, ["", "014", "NL", "Naamloze vennootschap"]]},
-            "code.csv, line 3: Category is missing",
-            id="code-no-category",
-        ),
-        pytest.param(
-            {"code": [GOOD_CODE, GOOD_CODE]},
-            "code.csv, line 3: juridical form 610 in FR already on line 2",
-            id="code-duplicate",
-        ),
-        pytest.param(
-            {"code": [GOOD_CODE, ["JuridicalForm", "014", "FR"]]},
-            "code.csv, line 3: 3 field(s) where the header has 4",
-            id="code-field-count",
-        ),
-    ],
-)
+# (files' rows replaced, the line of the report); also run on both paths (test_import_paths).
+MALFORMED = [
+    pytest.param(
+        {"enterprise": [GOOD_ENTERPRISE, ["0456.789.431", "AC", "", "2", "014", "", ""]]},
+        "enterprise.csv, line 3: “0456.789.431” is not a valid enterprise number",
+        id="enterprise-check-digits",
+    ),
+    pytest.param(
+        {"enterprise": [GOOD_ENTERPRISE, ["", "AC", "", "2", "014", "", ""]]},
+        "enterprise.csv, line 3: the enterprise number is missing",
+        id="enterprise-no-number",
+    ),
+    pytest.param(
+        {"enterprise": [GOOD_ENTERPRISE, ["0456.789.430", "XX", "", "2", "014", "", ""]]},
+        "enterprise.csv, line 3: unknown status “XX”",
+        id="enterprise-status",
+    ),
+    pytest.param(
+        {
+            "enterprise": [
+                GOOD_ENTERPRISE,
+                ["0456.789.430", "AC", "", "2", "014", "", "31-02-2020"],
+            ]
+        },
+        "enterprise.csv, line 3: StartDate “31-02-2020” is not a date",
+        id="enterprise-date",
+    ),
+    pytest.param(
+        {"enterprise": [GOOD_ENTERPRISE, GOOD_ENTERPRISE]},
+        "enterprise.csv, line 3: enterprise 0403170701 already on line 2",
+        id="enterprise-duplicate",
+    ),
+    pytest.param(
+        {"enterprise": [GOOD_ENTERPRISE, ["0456.789.430", "AC"]]},
+        "enterprise.csv, line 3: 2 field(s) where the header has 7",
+        id="enterprise-field-count",
+    ),
+    pytest.param(
+        {"denomination": [["0887.123.495", "1", "001", "Inconnue SA"]]},
+        "denomination.csv, line 2: unknown enterprise 0887123495",
+        id="denomination-unknown-enterprise",
+    ),
+    pytest.param(
+        {"denomination": [["0403.170.701", "7", "001", "Renard"]]},
+        "denomination.csv, line 2: unknown language “7”",
+        id="denomination-language",
+    ),
+    pytest.param(
+        {"denomination": [["0403.170.701", "1", "009", "Renard"]]},
+        "denomination.csv, line 2: unknown TypeOfDenomination “009”",
+        id="denomination-type",
+    ),
+    pytest.param(
+        {"denomination": [["0403.170.701", "1", "001", ""]]},
+        "denomination.csv, line 2: the denomination is empty",
+        id="denomination-empty",
+    ),
+    pytest.param(
+        {"address": [["0887.123.495", *REGO]]},
+        "address.csv, line 2: unknown enterprise 0887123495",
+        id="address-unknown-enterprise",
+    ),
+    pytest.param(
+        {"address": [["0403.170.701", *REGO], ["0403.170.701", *REGO]]},
+        "address.csv, line 3: a second registered office for 0403170701 (first on line 2)",
+        id="address-two-registered-offices",
+    ),
+    pytest.param(
+        {"address": [["0403.170.701", "REGO", "", "", "1" * 21, "", "", "", "", "", "", "", ""]]},
+        "address.csv, line 2: zipcode is longer than 20 characters",
+        id="address-too-long",
+    ),
+    pytest.param(
+        {"mandates": [[*GOOD_MANDATE[:1], "85073003329", *GOOD_MANDATE[2:]]]},
+        "mandates.csv, line 2: “85073003329” is not a valid Belgian national number",
+        id="mandate-national-number",
+    ),
+    pytest.param(
+        {"mandates": [["0887.123.495", *GOOD_MANDATE[1:]]]},
+        "mandates.csv, line 2: unknown enterprise 0887123495",
+        id="mandate-unknown-enterprise",
+    ),
+    pytest.param(
+        {"mandates": [[*GOOD_MANDATE[:5], "perhaps", "", ""]]},
+        "mandates.csv, line 2: SigningAuthority “perhaps” is not true or false",
+        id="mandate-signing",
+    ),
+    pytest.param(
+        {"mandates": [[*GOOD_MANDATE[:6], "2020-13-01", ""]]},
+        "mandates.csv, line 2: StartDate “2020-13-01” is not a date",
+        id="mandate-date",
+    ),
+    pytest.param(
+        {"mandates": [[*GOOD_MANDATE[:6], "2020-01-01", "2019-01-01"]]},
+        "mandates.csv, line 2: EndDate is before StartDate",
+        id="mandate-dates-order",
+    ),
+    pytest.param(
+        {"mandates": [GOOD_MANDATE, GOOD_MANDATE]},
+        "mandates.csv, line 3: the same person and function for 0403170701 already on line 2",
+        id="mandate-duplicate",
+    ),
+    pytest.param(
+        {"mandates": [[*GOOD_MANDATE[:4], "", "true", "", ""]]},
+        "mandates.csv, line 2: Function is missing",
+        id="mandate-no-function",
+    ),
+    pytest.param(
+        {"code": [GOOD_CODE, ["JuridicalForm", "610", "XX", "Srl"]]},
+        "code.csv, line 3: unknown language “XX” (FR, NL, DE or EN)",
+        id="code-language",
+    ),
+    pytest.param(
+        {"code": [GOOD_CODE, ["JuridicalForm", "", "NL", "Besloten vennootschap"]]},
+        "code.csv, line 3: Code is missing",
+        id="code-no-code",
+    ),
+    pytest.param(
+        {"code": [GOOD_CODE, ["JuridicalForm", "123456789", "NL", "Te lang"]]},
+        "code.csv, line 3: Code is longer than 8 characters",
+        id="code-too-long",
+    ),
+    pytest.param(
+        {"code": [GOOD_CODE, ["JuridicalForm", "014", "NL", ""]]},
+        "code.csv, line 3: Description is empty",
+        id="code-no-description",
+    ),
+    pytest.param(
+        {"code": [GOOD_CODE, ["", "014", "NL", "Naamloze vennootschap"]]},
+        "code.csv, line 3: Category is missing",
+        id="code-no-category",
+    ),
+    pytest.param(
+        {"code": [GOOD_CODE, GOOD_CODE]},
+        "code.csv, line 3: juridical form 610 in FR already on line 2",
+        id="code-duplicate",
+    ),
+    pytest.param(
+        {"code": [GOOD_CODE, ["JuridicalForm", "014", "FR"]]},
+        "code.csv, line 3: 3 field(s) where the header has 4",
+        id="code-field-count",
+    ),
+]
+
+
+@pytest.mark.parametrize(("overrides", "expected"), MALFORMED)
 @pytest.mark.usefixtures("english")
 def test_a_malformed_row_is_reported_and_nothing_is_written(tmp_path, overrides, expected):
     existing = EnterpriseFactory(name="Déjà là")
@@ -716,3 +714,27 @@ def test_an_empty_file_is_reported(tmp_path):
         call_command("import_cbe", str(tmp_path), stdout=StringIO(), stderr=(err := StringIO()))
 
     assert "address.csv, line 1: the file is empty" in err.getvalue()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path's own promise")
+def test_a_reimport_of_unchanged_files_leaves_every_row_alone(tmp_path):
+    small_dataset(tmp_path)
+    run(tmp_path)
+    rows = """SELECT xmin::text, updated_at FROM enterprises_enterprise UNION ALL
+              SELECT xmin::text, updated_at FROM enterprises_mandate ORDER BY 1"""
+    with connection.cursor() as cursor:
+        cursor.execute(rows)
+        before = cursor.fetchall()
+
+    out, _ = run(tmp_path)
+
+    with connection.cursor() as cursor:
+        cursor.execute(rows)
+        # Not rewritten, not even locked (a lock would change xmax, an update xmin).
+        assert cursor.fetchall() == before
+        cursor.execute(
+            "SELECT count(*) FROM enterprises_enterprise WHERE xmax <> 0 "
+            "UNION ALL SELECT count(*) FROM enterprises_mandate WHERE xmax <> 0"
+        )
+        assert cursor.fetchall() == [(0,), (0,)]
+    assert "enterprise.csv: 2 read, 0 created, 2 updated" in out
