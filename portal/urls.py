@@ -12,6 +12,9 @@ admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
 
 urlpatterns = [
+    # The decision API of the applications' back-ends (OpenID AuthZEN) first: it is asked on
+    # every request of an application, and Django tries the patterns in order.
+    path("", include("relying.urls_api")),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/ready", views.healthz_ready, name="healthz_ready"),
@@ -27,8 +30,6 @@ urlpatterns = [
     path("wizard/", include("wizard.urls")),
     # The OpenID provider for the applications of the catalogue (allauth's, extended).
     path("", include(([path("", include("relying.urls"))], "idp"))),
-    # The decision API of the applications' back-ends (OpenID AuthZEN).
-    path("", include("relying.urls_api")),
 ]
 
 if settings.DEBUG:
