@@ -387,6 +387,7 @@ def generate(plan: Plan, *, seed: int = 7, out=print) -> dict:
                     "",
                     f"{1000 + i % 8000}",
                     rng.choice(PLACES),
+                    "fr",  # name_language: the registry's language of the name
                 )
 
         _copy(
@@ -408,6 +409,7 @@ def generate(plan: Plan, *, seed: int = 7, out=print) -> dict:
                 "box",
                 "zipcode",
                 "municipality",
+                "name_language",
             ],
             enterprises(),
         )
