@@ -683,6 +683,25 @@ class _PostgresImport:
             f"FROM ({self.references('cbe_stage_denomination', fixed, trusted)} OFFSET 0) y"
         )
 
+    def checked(self, file: str, view: str, trusted: str, query) -> str:
+        """Validate a staged file of rows about enterprises (names, addresses): `view` of
+        every row with its checks (`query(fixed)`), numbers in another writing fixed by
+        the Python checks when there are any; returns the view to write from (`trusted`,
+        without the checks, when no row is invalid)."""
+        self.view(view, query(""))
+        skipped, invalid, odd = self.counts(view)
+        fixed = ""
+        if odd:
+            fixed = self.fixes(f"SELECT line, number, NULL FROM {view} WHERE odd")
+            if fixed:
+                self.sql(f"CREATE OR REPLACE TEMP VIEW {view} AS {query(fixed)}")
+                skipped, invalid, odd = self.counts(view)
+        self.report.files[file].skipped = skipped
+        if invalid:
+            return view
+        self.view(trusted, query(fixed, trusted=True))
+        return trusted
+
     def check_denomination(self) -> None:
         file = self.files.main["denomination"]
         stage = "cbe_stage_denomination"
@@ -692,19 +711,8 @@ class _PostgresImport:
             )
         with self.timed(f"validate {file}"):
             view = "cbe_denomination_checked"
-            self.view(view, self._denominations(""))
-            skipped, invalid, odd = self.counts(view)
-            fixed = ""
-            if odd:
-                fixed = self.fixes(f"SELECT line, number, NULL FROM {view} WHERE odd")
-                if fixed:
-                    self.sql(f"CREATE OR REPLACE TEMP VIEW {view} AS {self._denominations(fixed)}")
-                    skipped, invalid, odd = self.counts(view)
-            rows = view
-            if not invalid:
-                rows = "cbe_denomination_trusted"
-                self.view(rows, self._denominations(fixed, trusted=True))
-            self.report.files[file].skipped = skipped
+            rows = self.checked(file, view, "cbe_denomination_trusted", self._denominations)
+            invalid = rows == view  # the checked view is written from only when rows failed
             self.report_errors(
                 file,
                 structural,
@@ -805,19 +813,8 @@ class _PostgresImport:
             structural = self.stage(file, COLUMNS["address"], stage, STAGE_COLUMNS["address"])
         with self.timed(f"validate {file}"):
             view = "cbe_address_checked"
-            self.view(view, self._addresses(""))
-            skipped, invalid, odd = self.counts(view)
-            fixed = ""
-            if odd:
-                fixed = self.fixes(f"SELECT line, number, NULL FROM {view} WHERE odd")
-                if fixed:
-                    self.sql(f"CREATE OR REPLACE TEMP VIEW {view} AS {self._addresses(fixed)}")
-                    skipped, invalid, odd = self.counts(view)
-            rows = view
-            if not invalid:
-                rows = "cbe_address_trusted"
-                self.view(rows, self._addresses(fixed, trusted=True))
-            self.report.files[file].skipped = skipped
+            rows = self.checked(file, view, "cbe_address_trusted", self._addresses)
+            invalid = rows == view  # the checked view is written from only when rows failed
             self.table(
                 "cbe_address",
                 "SELECT ref AS number, line, street, house AS house_number, box, zipcode, "
