@@ -47,7 +47,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 # The bench outlives the default five minutes of an access token.
 os.environ.setdefault("OIDC_ACCESS_TOKEN_SECONDS", "7200")
 
-from bench.throughput import _wait_for, load_process  # noqa: E402
+from bench.throughput import _wait_for, load_process, start_gunicorn  # noqa: E402
 
 APPLICATION = "dimona"
 EVALUATION = "/access/v1/evaluation"
@@ -242,12 +242,7 @@ def throughput(data: dict, args) -> dict:
             args.batch,
         ),
     ]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
+    server = start_gunicorn(args.port, args.workers)
     results = {name: [0, 0, []] for name, _, _ in targets}
     try:
         _wait_for(args.port)

@@ -93,6 +93,16 @@ def _session_cookie(email: str) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
+def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+    """The portal under gunicorn with the benches' settings, as `make serve` runs it."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+
+
 def _wait_for(port: int, timeout: float = 60) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -118,12 +128,7 @@ def main(argv=None) -> int:
         ("profile, 1,000 attributions", "/profile/", _session_cookie("holder@bench.example")),
         ("profile, 2 attributions", "/profile/", _session_cookie("few@bench.example")),
     ]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
+    server = start_gunicorn(args.port, args.workers)
     results = {name: [0, 0, []] for name, _, _ in targets}
     load_before = os.getloadavg()
     try:
