@@ -10,6 +10,16 @@ plan. The SQL is the ORM's, built from the same querysets as everywhere else: on
 is sent changes. The cursor is Django's own wrapper, so the query is logged and counted
 like any other (`django_assert_num_queries`).
 
+A prepared statement is soon run with a generic plan (PostgreSQL's `plan_cache_mode`
+auto: after five runs), planned without the values of its parameters. A partial index
+whose predicate names a constant (`WHERE status = 'active'`) can then be used only if that
+constant is written in the query's text, not bound: so the constants of the queryset (its
+statuses, types, keys: every parameter that is not one of the statement's values) are
+written into the SQL as literals, quoted by psycopg, and only the values are bound. Without
+it the decision API's question was planned through the person's index and read all of a
+person's attributions (2.5 ms for a holder of 800, against 0.1 ms through the partial
+unique index).
+
 Only for the few queries that run on every call of an API: the ORM does not promise that
 every query it generates can be prepared (Django ticket #20516), and these are tested.
 """
@@ -18,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 
 from django.db import connections
@@ -93,7 +104,42 @@ class Statement:
         missing = [name for name, indexes in places.items() if not indexes]
         if missing:
             raise ValueError(f"markers not found among the parameters: {missing}")
-        return sql, params, places
+        bound = sorted(i for indexes in places.values() for i in indexes)
+        sql = _inline_constants(connections[using], sql, params, set(bound))
+        renumber = {old: new for new, old in enumerate(bound)}
+        places = {name: [renumber[i] for i in indexes] for name, indexes in places.items()}
+        return sql, [params[i] for i in bound], places
+
+
+# A placeholder, or an escaped percent sign (which is not one).
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _inline_constants(connection, sql: str, params: list, bound: set[int]) -> str:
+    """`sql` with the parameters whose index is not in `bound` written as quoted literals
+    (psycopg's quoting, for this connection), the others left as placeholders."""
+    from psycopg import sql as psycopg_sql
+
+    connection.ensure_connection()
+    index = -1
+
+    def replace(match):
+        nonlocal index
+        if match.group() == "%%":
+            return "%%"
+        index += 1
+        if index in bound:
+            return "%s"
+        value = params[index]
+        # Plain types: psycopg adapts the builtins, not Django's choices subclasses.
+        for plain in (bool, int, float, str):
+            if isinstance(value, plain):
+                value = plain(value)
+                break
+        literal = psycopg_sql.Literal(value).as_string(connection.connection)
+        return literal.replace("%", "%%")
+
+    return _PLACEHOLDER.sub(replace, sql)
 
 
 def _same(param, marker) -> bool:

@@ -72,8 +72,8 @@ def _methods(*allowed: str):
 
 
 def _decision_endpoint(view):
-    """POST only, the caller authenticated, the body read as JSON; `view(request,
-    registration, document)` returns the answer's dict."""
+    """POST only, the body read as JSON, the caller authenticated; `view(request,
+    document)` returns the answer, or None when the caller is not an application."""
 
     @csrf_exempt
     @_methods("POST")
@@ -90,38 +90,46 @@ def _decision_endpoint(view):
 
 
 def _answer(view, request) -> JsonResponse:
-    registration = selectors.caller_registration(request)
-    if registration is None:
-        return _unauthorized(request)
+    # The body is read before the caller is known, so that the single decision can read
+    # the caller and the answer in one statement; an unknown caller is still told 401
+    # first, whatever its body.
+    try:
+        answer = view(request, _document(request))
+    except authzen.InvalidRequest as refusal:
+        if selectors.caller_registration(request) is None:
+            return _unauthorized(request)
+        return _error(HTTPStatus.BAD_REQUEST, "invalid_request", refusal.description)
+    return _unauthorized(request) if answer is None else JsonResponse(answer)
+
+
+def _document(request):
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = -1
     if not 0 <= length <= authzen.MAX_BODY_BYTES:
-        return _error(
-            HTTPStatus.BAD_REQUEST,
-            "invalid_request",
-            f"The body must be a JSON document of at most {authzen.MAX_BODY_BYTES} bytes.",
+        raise authzen.InvalidRequest(
+            f"The body must be a JSON document of at most {authzen.MAX_BODY_BYTES} bytes."
         )
     try:
-        document = authzen.parse_json(request.body)
-        return JsonResponse(view(request, registration, document))
+        return authzen.parse_json(request.body)
     except RequestDataTooBig:
-        return _error(HTTPStatus.BAD_REQUEST, "invalid_request", "The body is too large.")
-    except authzen.InvalidRequest as refusal:
-        return _error(HTTPStatus.BAD_REQUEST, "invalid_request", refusal.description)
+        raise authzen.InvalidRequest("The body is too large.") from None
 
 
 @_decision_endpoint
-def evaluation(request, registration, document) -> dict:
+def evaluation(request, document) -> dict | None:
     question = authzen.parse_question(document)
-    (decision,) = decisions.decide(registration, [question])
-    return authzen.decision_json(decision)
+    decision = decisions.evaluate(selectors.bearer_hash(request), question)
+    return None if decision is None else authzen.decision_json(decision)
 
 
 @_decision_endpoint
-def evaluations(request, registration, document) -> dict:
+def evaluations(request, document) -> dict | None:
     batch = authzen.parse_batch(document)
+    registration = selectors.caller_registration(request)
+    if registration is None:
+        return None
     answered = authzen.apply_semantic(
         decisions.decide(registration, batch.questions), batch.semantic
     )

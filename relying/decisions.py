@@ -18,6 +18,7 @@ application's role reads nothing about that role's holders: the answer is
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,8 +26,9 @@ from allauth.idp.oidc.adapter import get_adapter
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from accounts.selectors import accounts_with_verified_numbers
@@ -34,7 +36,7 @@ from accounts.validators import normalize_national_number
 from enterprises.models import Enterprise, EnterpriseQuality
 from enterprises.numbers import normalize_enterprise_number
 from portal import db
-from relying import capacities
+from relying import capacities, selectors
 from relying.models import ApplicationClient
 from roles.models import Role, RoleAttribution
 
@@ -98,7 +100,50 @@ ALLOWED = Decision(allowed=True)
 def decide(registration: ApplicationClient, questions: Sequence[Question]) -> list[Decision]:
     """One decision per question, in order, for the application of `registration`."""
     numbers = {q.enterprise: _enterprise_number(q.enterprise) for q in questions}
-    granted = _granted(registration, questions, numbers)
+    return _judged(registration, questions, numbers, _granted(registration, questions, numbers))
+
+
+def evaluate(token_hash: str | None, question: Question) -> Decision | None:
+    """The decision on one question for the application whose client-credentials token has
+    this hash, or None when no application has it (the caller is refused). The API's most
+    frequent call: the caller and the question's holder are read in one statement (the
+    caller's row, with the holder of an effective attribution of that application's role,
+    if any), compiled once and prepared (`portal.db`). The rules are the same as `decide`'s:
+    `selectors.callers` for the caller, `effective_in` and `may_act` for the grant."""
+    if token_hash is None:
+        return None
+    number = _enterprise_number(question.enterprise)
+    if question.subject_type == SUBJECT_USER:
+        statement, subject = _CALLER_ONE_BY_PK, _pk_candidate(question.subject_id)
+    else:
+        statement, subject = _CALLER_ONE_BY_NRN, _national_number(question.subject_id) or None
+    if subject is None or not number:
+        # Nobody, or no enterprise, could match: only the caller is read, then the reason.
+        registration = selectors.caller_by_hash(token_hash)
+        return None if registration is None else decide(registration, [question])[0]
+    found = statement.rows(
+        hash=token_hash,
+        now=timezone.now(),
+        subject=subject,
+        number=number,
+        role=question.role,
+        on=timezone.localdate(),
+    )
+    if not found:
+        return None
+    registration = selectors.registration_from_row(found[0])
+    holder = found[0][-1]
+    granted = set()
+    if holder is not None:
+        keys = _keys(registration, get_adapter(), _holder_from_json(holder))
+        granted = {(key, number, question.role) for key in keys}
+    (decision,) = _judged(registration, [question], {question.enterprise: number}, granted)
+    return decision
+
+
+def _judged(registration, questions, numbers, granted) -> list[Decision]:
+    """The decisions: allowed where `granted` holds the question, else denied with the
+    reason (read only for the denials)."""
     decisions: list[Decision] = []
     denied: list[int] = []
     for index, q in enumerate(questions):
@@ -148,6 +193,31 @@ def _holder(values):
     )
 
 
+def _holder_from_json(value):
+    """`_holder` of the JSON object `_holder_json` builds. A `Statement` returns it as text
+    (Django has psycopg leave JSON undecoded, for its fields to decode); the ORM's path, on
+    SQLite, decodes it, with booleans as 0/1."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return _holder(
+        (
+            value["pk"],
+            bool(value["is_active"]),
+            value["national_number"],
+            bool(value["verified"]),
+        )
+    )
+
+
+def _holder_json():
+    return JSONObject(
+        pk="person_id",
+        is_active="person__is_active",
+        national_number="person__national_number",
+        verified="person__national_number_verified",
+    )
+
+
 def _holders(application_id, asked: Q, numbers, roles, on):
     """The effective attributions of the people `asked` about, with what `_holder` and the
     granted keys read: the one query of `_granted`."""
@@ -160,13 +230,32 @@ def _holders(application_id, asked: Q, numbers, roles, on):
     )
 
 
-def _one(subject_lookup: str) -> db.Statement:
+def _person(by_number: bool, subject):
+    """The person asked about, as the attributions' `person_id` is matched: the account's
+    primary key, or with `by_number` the account whose national number is verified (`_keys`
+    names a holder by `verified_national_number`; a unique index says there is at most
+    one). Looked up on its own, so that the attribution is found through the unique index
+    of (enterprise, role, person) rather than by reading the enterprise's attributions."""
+    if not by_number:
+        return subject
+    return Subquery(
+        get_user_model()
+        .objects.filter(national_number=subject, national_number_verified=True)
+        .values("pk")[:1]
+    )
+
+
+def _subject_marker(by_number: bool):
+    return "\x00subject" if by_number else -7_000_002
+
+
+def _one(by_number: bool) -> db.Statement:
     return db.Statement(
         lambda application, subject, number, role, on: _holders(
-            application, Q(**{subject_lookup: [subject]}), [number], [role], on
+            application, Q(person_id=_person(by_number, subject)), [number], [role], on
         ),
         application=-7_000_001,
-        subject=-7_000_002 if subject_lookup == "person_id__in" else "\x00subject",
+        subject=_subject_marker(by_number),
         number="\x00number",
         role="\x00role",
         on=db.MARKER_DATE,
@@ -201,8 +290,42 @@ _BATCH_BY_PK = db.Statement(
     people=[-7_000_003],
     on=db.MARKER_DATE,
 )
-_ONE_BY_PK = _one("person_id__in")
-_ONE_BY_NRN = _one("person__national_number__in")
+_ONE_BY_PK = _one(by_number=False)
+_ONE_BY_NRN = _one(by_number=True)
+
+
+def _caller_with_holder(by_number: bool) -> db.Statement:
+    """The caller's row (`selectors.callers`) with, as a last value, the holder of an
+    effective attribution of the caller's application's role `role` in enterprise `number`
+    whose person is `subject` (`_person`), as a JSON object, or None."""
+
+    def build(hash, now, subject, number, role, on):
+        holder = (
+            capacities.effective_in(OuterRef("application_id"), on)
+            .filter(person_id=_person(by_number, subject), enterprise__number=number)
+            .filter(role__code=role)
+            .order_by()
+            .values(json=_holder_json())[:1]
+        )
+        return (
+            selectors.callers(hash, now)
+            .annotate(holder=Subquery(holder))
+            .values_list(*selectors.CALLER_VALUES, "holder")
+        )
+
+    return db.Statement(
+        build,
+        hash="\x00hash",
+        now=db.MARKER_DATETIME,
+        subject=_subject_marker(by_number),
+        number="\x00number",
+        role="\x00role",
+        on=db.MARKER_DATE,
+    )
+
+
+_CALLER_ONE_BY_PK = _caller_with_holder(by_number=False)
+_CALLER_ONE_BY_NRN = _caller_with_holder(by_number=True)
 
 
 def _granted(registration, questions, numbers) -> set:
@@ -265,22 +388,21 @@ def _granted(registration, questions, numbers) -> set:
     for *holder, enterprise_number, role_code in held:
         holder = tuple(holder)
         if holder not in keys:
-            person = _holder(holder)
-            keys[holder] = (
-                [
-                    (SUBJECT_USER, adapter.get_user_sub(registration.client, person)),
-                    *(
-                        [(SUBJECT_NRN, person.verified_national_number)]
-                        if registration.allow_nrn
-                        else []
-                    ),
-                ]
-                if capacities.may_act(person)
-                else []
-            )
+            keys[holder] = _keys(registration, adapter, _holder(holder))
         for key in keys[holder]:
             granted.add((key, enterprise_number, role_code))
     return granted
+
+
+def _keys(registration, adapter, person) -> list[tuple[str, str]]:
+    """The subject keys a holder answers to for this client (its `sub`, and its verified
+    national number for clients allowed it), or none if the person may not act."""
+    if not capacities.may_act(person):
+        return []
+    return [
+        (SUBJECT_USER, adapter.get_user_sub(registration.client, person)),
+        *([(SUBJECT_NRN, person.verified_national_number)] if registration.allow_nrn else []),
+    ]
 
 
 # --- Who is asked about ---------------------------------------------------------------------

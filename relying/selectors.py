@@ -27,29 +27,51 @@ def caller_registration(request) -> ApplicationClient | None:
     token (`Authorization: Bearer …`), in one query planned once per connection (this runs
     on every call of the decision API). A person's access token (user set) is for the
     application's front-end and that person's own data: it is not the application's."""
+    return caller_by_hash(bearer_hash(request))
+
+
+def caller_by_hash(token_hash: str | None) -> ApplicationClient | None:
+    if token_hash is None:
+        return None
+    found = _CALLER.rows(hash=token_hash, now=timezone.now())
+    return registration_from_row(found[0]) if found else None
+
+
+def bearer_hash(request) -> str | None:
+    """allauth's hash of the `Authorization: Bearer` token (tokens are stored hashed)."""
     value = _bearer_value(request)
-    if value is None:
-        return None
-    found = _CALLER.rows(hash=get_adapter().hash_token(value), now=timezone.now())
-    if not found:
-        return None
-    *fields, client_type = found[0]
+    return None if value is None else get_adapter().hash_token(value)
+
+
+def callers(hash, now):
+    """The registration whose valid client-credentials access token has this hash (its
+    `CALLER_VALUES` are what `registration_from_row` reads): the one definition of who may
+    call the APIs, which the decision API extends with its question (`decisions`)."""
+    return ApplicationClient.objects.filter(
+        Q(client__token__expires_at__isnull=True) | Q(client__token__expires_at__gt=now),
+        client__token__hash=hash,
+        client__token__type=Token.Type.ACCESS_TOKEN,
+        client__token__user__isnull=True,
+    )
+
+
+def registration_from_row(row) -> ApplicationClient:
+    """The registration of a row of `CALLER_VALUES` (extra values after them are ignored). Built
+    from the row, never saved: what the decision API reads of the client (with a secret
+    given, or the model's default would hash a new one)."""
+    fields = row[: len(_REGISTRATION_FIELDS)]
+    client_type = row[len(_REGISTRATION_FIELDS)]
     registration = ApplicationClient(**dict(zip(_REGISTRATION_FIELDS, fields, strict=True)))
-    # Built from the row, never saved: what the decision API reads of the client (with a
-    # secret given, or the model's default would hash a new one).
     registration.client = Client(id=registration.client_id, type=client_type, secret="")
     return registration
 
 
 _REGISTRATION_FIELDS = ("id", "application_id", "client_id", "allow_nrn", "allow_citizens")
 
+CALLER_VALUES = (*_REGISTRATION_FIELDS, "client__type")
+
 _CALLER = db.Statement(
-    lambda hash, now: ApplicationClient.objects.filter(
-        Q(client__token__expires_at__isnull=True) | Q(client__token__expires_at__gt=now),
-        client__token__hash=hash,
-        client__token__type=Token.Type.ACCESS_TOKEN,
-        client__token__user__isnull=True,
-    ).values_list(*_REGISTRATION_FIELDS, "client__type"),
+    lambda hash, now: callers(hash, now).values_list(*CALLER_VALUES),
     hash="\x00hash",
     now=db.MARKER_DATETIME,
 )

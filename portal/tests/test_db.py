@@ -55,3 +55,36 @@ def test_on_postgresql_the_statement_is_prepared_and_counted_like_any_query(
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('"accounts_user"."email"' in statement for statement in prepared)
+
+
+# A constant that needs quoting: a quote, a percent sign (Django's placeholders are `%s`).
+ODD_NAME = "O'Brien %s 100%"
+
+
+def _active_odd_people(email):
+    return (
+        User.objects.filter(email=email, is_active=True, last_name=ODD_NAME)
+        .order_by()
+        .values_list("pk")
+    )
+
+
+def test_the_querysets_constants_are_written_in_the_text_and_only_the_values_bound():
+    statement = db.Statement(_active_odd_people, email="\x00email")
+    odd = UserFactory(last_name=ODD_NAME)
+    plain = UserFactory()
+    assert statement.rows(email=odd.email) == [(odd.pk,)]
+    assert statement.rows(email=plain.email) == []
+    if connection.vendor == "postgresql":
+        sql, params, _places = statement._compiled["default"]
+        # The constants (`is_active`, the name) are in the text, so that a generic plan
+        # can use a partial index on them; the e-mail, a value, is the only parameter.
+        assert params == ["\x00email"]
+        assert "'O''Brien %%s 100%%'" in sql
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_prepared_statements_are_planned_generically_from_their_first_run():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"

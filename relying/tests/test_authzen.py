@@ -527,11 +527,11 @@ def _queries(w, body, path=EVALUATION) -> int:
     return len(queries)
 
 
-# The caller (its token with its registration, one query), the effective attributions
-# (with their holders); a denial adds the person, the role, the enterprise and the
-# attributions behind it.
-ALLOWED_QUERIES = 2
-DENIED_QUERIES = 6
+# One statement: the caller (its token with its registration) with the holder of an
+# effective attribution asked about; a denial adds the person, the role, the enterprise
+# and the attributions behind it.
+ALLOWED_QUERIES = 1
+DENIED_QUERIES = 5
 
 
 def test_a_decision_costs_the_same_queries_with_ten_or_many_attributions(
