@@ -133,7 +133,9 @@ if DATABASE_URL:
         # their values, and for the decision API's batch (its questions as arrays) that
         # plan read every attribution of the application: 3 s, where the generic plan
         # takes 3 ms. Set at connection, so no rolled-back transaction undoes it.
-        DATABASES["default"]["OPTIONS"]["options"] = "-c plan_cache_mode=force_generic_plan"
+        # (Added to any `options` the URL gives.)
+        options = DATABASES["default"]["OPTIONS"]
+        options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan"
 else:
     DATABASES = {
         "default": {
