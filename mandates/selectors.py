@@ -143,5 +143,3 @@ def access_managers_of(enterprise: Enterprise) -> list[tuple[str, str]]:
         language = (person.language if person else "") or designation.language
         recipients.append((email, language))
     return recipients
-
-

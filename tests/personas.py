@@ -232,6 +232,39 @@ def mandate_between(client: Chain, provider: Chain, *, group: str, start, end=No
     return mandate
 
 
+@dataclass
+class Mandates:
+    """The world's mandates: its enterprise is the client of a social-secretariat provider
+    (a mandate active since this quarter for the declarations, an e-Box one proposed and
+    waiting for the provider), and another registered secretariat (`spare`) to propose to or
+    transfer to."""
+
+    provider: Chain
+    spare: Any
+    active: Any
+    proposed: Any
+
+
+def build_mandates(client: Chain) -> Mandates:
+    from mandates import rules
+
+    today = timezone.localdate()
+    provider = build_provider(name=f"Provider of {client.enterprise.name}")
+    spare = EnterpriseFactory(name=f"Spare Secretariat of {client.enterprise.name}")
+    _lr, spare_rae = register(spare)
+    activate(spare, "social-secretariat", actor=spare_rae)
+    active = mandate_between(
+        client,
+        provider,
+        group="social-security-declarations",
+        start=rules.quarter_start(today),
+    )
+    proposed = mandate_between(
+        client, provider, group="ebox", start=today + timedelta(days=1), active=False
+    )
+    return Mandates(provider=provider, spare=spare, active=active, proposed=proposed)
+
+
 # --- Staff and outsiders -------------------------------------------------------------------------
 
 
@@ -442,6 +475,8 @@ def build_world(*, name: str = "Boulangerie Test") -> World:
         )
     )
 
+    mandates = build_mandates(chain)
+
     unregistered = EnterpriseFactory(name="Nouvelle SRL")
     lr_new = UserFactory()
     MandateFactory(enterprise=unregistered, national_number=lr_new.national_number)
@@ -471,6 +506,7 @@ def build_world(*, name: str = "Boulangerie Test") -> World:
         admin=make_superuser(),
         wizard_page=wizard_page,
         declared=UserFactory(declared=True, national_number=national_number_for(850)),
+        extra={"mandates": mandates},
     )
 
 
