@@ -382,3 +382,31 @@ def test_home_lists_the_enterprises_whose_mandates_one_manages(client_chain, pro
     assert reverse("mandates:list", args=[client_chain.enterprise.number]) in page
     assert reverse("mandates:list", args=[provider.enterprise.number]) not in page
     assert signed_in(client_chain.gl).get(reverse("mandates:home")).status_code == 200
+
+
+# --- Contact centre and public registry --------------------------------------------------------
+
+
+def test_the_contact_centre_sees_the_mandates_both_ways(client_chain, provider):
+    from tests.personas import make_agent
+
+    mandate_between(client_chain, provider, group="ebox", start=date.today())
+    agent = signed_in(make_agent())
+    url = reverse("enterprises:contact_centre")
+    for looked_up, shown in ((client_chain, provider), (provider, client_chain)):
+        response = agent.post(
+            url, {"number": looked_up.enterprise.number, "reason": "The caller asks who acts"}
+        )
+        assert response.status_code == 200
+        assert shown.enterprise.name in response.content.decode()
+    # Read-only: no action of the mandates is offered there.
+    assert "/mandates/" not in response.content.decode().split("<main")[1]
+
+
+def test_the_public_registry_search_does_not_show_mandates(client, client_chain, provider):
+    mandate_between(client_chain, provider, group="ebox", start=date.today())
+    response = client.get(reverse("enterprises:search"), {"q": client_chain.enterprise.name})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert client_chain.enterprise.name in page
+    assert provider.enterprise.name not in page
