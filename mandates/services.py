@@ -86,7 +86,7 @@ def _require(*, actor, enterprise: Enterprise, mandate: ClientMandate, action: s
     return side
 
 
-def check_parties(*, mandator: Enterprise, mandatary: Enterprise, group: ApplicationGroup) -> None:
+def _check_parties(*, mandator: Enterprise, mandatary: Enterprise, group: ApplicationGroup) -> None:
     """Both enterprises active and registered, not the same one, and the mandatary holding
     (activated) a quality the group requires."""
     if mandator.pk == mandatary.pk:
@@ -133,7 +133,7 @@ def check_parties(*, mandator: Enterprise, mandatary: Enterprise, group: Applica
         )
 
 
-def check_dates(
+def _check_dates(
     *, group: ApplicationGroup, start: date, end: date | None, today: date | None = None
 ) -> None:
     """End not before start nor in the past; quarter boundaries for the groups that say so."""
@@ -163,7 +163,7 @@ def check_dates(
             )
 
 
-def check_no_overlap(
+def _check_no_overlap(
     *,
     mandator: Enterprise,
     group: ApplicationGroup,
@@ -276,9 +276,9 @@ def mandate_propose(
         if not Access(actor, enterprise).may_manage_mandates:
             raise Refusal(rules.MANAGED_BY, code="not_allowed")
         mandator = _lock(mandator)
-        check_parties(mandator=mandator, mandatary=mandatary, group=group)
-        check_dates(group=group, start=start_date, end=end_date)
-        check_no_overlap(mandator=mandator, group=group, start=start_date, end=end_date)
+        _check_parties(mandator=mandator, mandatary=mandatary, group=group)
+        _check_dates(group=group, start=start_date, end=end_date)
+        _check_no_overlap(mandator=mandator, group=group, start=start_date, end=end_date)
         _check_not_proposed(
             mandator=mandator, mandatary=mandatary, group=group, start=start_date, end=end_date
         )
@@ -313,7 +313,7 @@ def mandate_validate(
         submissions.claim(user=actor, key=submission_key)
         mandate = _locked(mandate)
         _require(actor=actor, enterprise=enterprise, mandate=mandate, action="validate")
-        check_parties(mandator=mandate.mandator, mandatary=mandate.mandatary, group=mandate.group)
+        _check_parties(mandator=mandate.mandator, mandatary=mandate.mandatary, group=mandate.group)
         if mandate.end_date is not None and mandate.end_date < timezone.localdate():
             raise Refusal(_("The proposed period is over."), code="end_past")
         old = mandate.transfer_of
@@ -325,7 +325,7 @@ def mandate_validate(
                     code="transfer_of_inactive",
                 )
         exclude = (old.pk,) if old is not None else ()
-        check_no_overlap(
+        _check_no_overlap(
             mandator=mandate.mandator,
             group=mandate.group,
             start=mandate.start_date,
@@ -418,9 +418,9 @@ def mandate_transfer(
                 code="transfer_too_late",
             )
         group = mandate.group
-        check_parties(mandator=mandate.mandator, mandatary=new_mandatary, group=group)
-        check_dates(group=group, start=start_date, end=mandate.end_date)
-        check_no_overlap(
+        _check_parties(mandator=mandate.mandator, mandatary=new_mandatary, group=group)
+        _check_dates(group=group, start=start_date, end=mandate.end_date)
+        _check_no_overlap(
             mandator=mandate.mandator,
             group=group,
             start=start_date,
