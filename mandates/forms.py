@@ -33,7 +33,11 @@ class GroupField(forms.ModelChoiceField):
 
 class MandateFilterForm(SafeTextMixin, forms.Form):
     side = forms.ChoiceField(
-        label=_("List"), required=False, choices=SIDE_CHOICES, widget=forms.RadioSelect
+        label=_("List"),
+        required=False,
+        choices=SIDE_CHOICES,
+        widget=forms.RadioSelect,
+        initial=Side.MANDATOR.value,
     )
     q = forms.CharField(
         label=_("Search"),
