@@ -69,6 +69,16 @@ SECOND_FACTOR = frozenset(
         "enterprises:revoke",
         "enterprises:resend",
         "enterprises:cancel",
+        # Mandates between enterprises: the lists and exports (other enterprises' names and
+        # numbers) and every act on them.
+        "mandates:list",
+        "mandates:export",
+        "mandates:propose",
+        "mandates:detail",
+        "mandates:validate",
+        "mandates:refuse",
+        "mandates:end",
+        "mandates:transfer",
         # Staff: the contact centre's look-ups and identity verifications.
         "enterprises:contact_centre",
         "identity_check",
@@ -104,6 +114,7 @@ NO_SECOND_FACTOR = frozenset(
         "enterprises:register",
         "enterprises:mine",
         "roles:manage_home",  # the qualities the person manages; each one is gated
+        "mandates:home",  # the enterprises whose mandates the person manages; each is gated
         "roles:profile",
         "roles:profile_deactivate",
         "roles:profile_email",
@@ -199,6 +210,9 @@ REAUTHENTICATE_FORMS = frozenset(
         "roles:direct",
         "roles:links",
         "roles:bulk_upload",
+        # Giving or moving a mandate hands a provider access to a client's applications.
+        "mandates:propose",
+        "mandates:transfer",
         # Verifying a number gives it power over mandates, designations and attributions.
         "identity_check",
     }
@@ -213,6 +227,9 @@ REAUTHENTICATE_ACTS = frozenset(
         "roles:link_disable",
         "roles:request_decide",
         "roles:bulk_preview",
+        "mandates:validate",
+        "mandates:refuse",
+        "mandates:end",
     }
 )
 

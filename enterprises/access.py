@@ -12,7 +12,8 @@ per row. Object permissions are guardian's direct grants on the enterprise and o
 qualities, never `user.has_perm`: a superuser or a global permission gets no silent bypass
 of the chain.
 
-This module imports only the models, the chain table and `portal`, so that
+This module imports only the models, the chain table, the mandates' rule table
+(`mandates/rules.py`, which imports no model) and `portal`, so that
 `enterprises.permissions` and `roles.permissions` both import it without a cycle.
 """
 
@@ -29,6 +30,7 @@ from enterprises.models import (
     EnterpriseQualityUserObjectPermission,
     Mandate,
 )
+from mandates import rules as mandate_rules
 from portal.permissions import Refused
 
 Kind = chain.Kind
@@ -149,6 +151,41 @@ class Access:
         """Raise the explained refusal of `perm` unless the person holds it."""
         if perm is not None and not self.has(perm):
             raise refuse(perm)
+
+    # --- Mandates between enterprises ----------------------------------------------------------
+
+    @property
+    def may_manage_mandates(self) -> bool:
+        """The enterprise's access managers (RAE and co-RAEs) propose, answer, end and
+        transfer its mandates, and are the only ones who see them."""
+        return self.user.is_active and self.is_manager
+
+    def mandate_side(self, mandate) -> mandate_rules.Side | None:
+        """The side of `mandate` this enterprise is on; None if it is no party to it."""
+        if mandate.mandator_id == self.enterprise.pk:
+            return mandate_rules.Side.MANDATOR
+        if mandate.mandatary_id == self.enterprise.pk:
+            return mandate_rules.Side.MANDATARY
+        return None
+
+    def may_act_on_mandate(self, mandate, action: str) -> bool:
+        side = self.mandate_side(mandate)
+        return (
+            side is not None
+            and self.may_manage_mandates
+            and mandate.allows(action, side)
+            # Nobody answers their own proposal, whichever enterprise they manage it from.
+            and not (
+                mandate_rules.ACTIONS[action].who is mandate_rules.Who.ANSWERING
+                and mandate.proposed_by_id == self.user.pk
+            )
+        )
+
+    def mandate_actions(self, mandate) -> list[str]:
+        """The actions of `ACTIONS` this person may take on `mandate` now (its page's buttons)."""
+        return [
+            action for action in mandate_rules.ACTIONS if self.may_act_on_mandate(mandate, action)
+        ]
 
     def can_designate_co_gl(self, enterprise_quality: EnterpriseQuality) -> bool:
         return self.is_manager or enterprise_quality.pk in self.gl_quality_ids

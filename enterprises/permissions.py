@@ -16,6 +16,9 @@ from enterprises.access import Access, refuse
 from enterprises.models import Designation, Enterprise, EnterpriseQuality, Registration
 from enterprises.numbers import normalize_enterprise_number
 from enterprises.selectors import enterprise_with_number
+from mandates import rules as mandate_rules
+from mandates.models import ClientMandate
+from mandates.selectors import mandate_of
 from portal.groups import CONTACT_CENTRE, in_group
 from portal.permissions import Refused
 from portal.refusals import Refusal
@@ -77,6 +80,53 @@ def designation_for_user(access: Access, pk: int) -> Designation:
     if not access.can_end(designation):
         raise refuse(chain.RULES[designation.kind].ended_by)
     return designation
+
+
+# --- Mandates between enterprises ------------------------------------------------------------
+
+
+def mandates_refusal() -> Refused:
+    return Refused(
+        reason=_("Your designations in this enterprise do not include its mandates."),
+        who_can=mandate_rules.MANAGED_BY,
+        help_slug="rae-mandates",
+    )
+
+
+def enterprise_mandates_for_user(user, number: str) -> tuple[Enterprise, Access]:
+    """An enterprise's mandates: 404 if the person is unrelated to it, the explained 403
+    for its other profiles (legal representative, local managers)."""
+    enterprise, access = enterprise_for_user(user, number)
+    if not access.may_manage_mandates:
+        raise mandates_refusal()
+    return enterprise, access
+
+
+def mandate_for_user(user, number: str, pk: int) -> tuple[ClientMandate, Access]:
+    """One mandate, seen from one of its two enterprises (`number`): only that enterprise's
+    access managers open it; anyone else gets 404, whatever else they are there."""
+    enterprise = enterprise_by_number(number)
+    access = Access(user, enterprise)
+    if not access.may_manage_mandates:
+        raise Http404
+    mandate = mandate_of(enterprise, pk)
+    if mandate is None:
+        raise Http404
+    return mandate, access
+
+
+def mandate_action_for_user(user, number: str, pk: int, action: str):
+    """The mandate and access for one action; the explained 403 when the state or the side
+    does not allow it (the page only offers what is allowed)."""
+    mandate, access = mandate_for_user(user, number, pk)
+    if not access.may_act_on_mandate(mandate, action):
+        raise Refused(
+            reason=_("This action is not possible on this mandate now (it is %(state)s).")
+            % {"state": mandate.get_state_display()},
+            who_can=mandate_rules.ACTIONS[action].who_can,
+            help_slug="rae-mandates",
+        )
+    return mandate, access
 
 
 def designation_for_token(token: str) -> Designation | None:

@@ -39,6 +39,7 @@ from enterprises.selectors import (
     registry_stopped_registrations,
 )
 from enterprises.svg import chain_svg
+from mandates.selectors import both_ways as mandates_both_ways
 from portal import submissions
 from portal.permissions import Refused
 from portal.refusals import Refusal, refusal_text, show_refusal
@@ -499,7 +500,12 @@ def contact_centre(request):
             enterprise=enterprise,
             reason=form.cleaned_data["reason"],
         )
-        result = {"enterprise": enterprise, "chain": chain_for(enterprise) if enterprise else None}
+        result = {
+            "enterprise": enterprise,
+            "chain": chain_for(enterprise) if enterprise else None,
+            # Read-only, both ways: the providers acting for it and the clients it acts for.
+            "mandates": mandates_both_ways(enterprise) if enterprise else None,
+        }
     stopped, stopped_count = registry_stopped_registrations()
     return render(
         request,

@@ -14,6 +14,7 @@ PORTAL_ACTIONS: dict[str, tuple[str, object]] = {
     "enterprise_register": ("enterprises:register", _("Register an enterprise")),
     "my_enterprises": ("enterprises:mine", _("My enterprises: designations and qualities")),
     "role_management": ("roles:manage_home", _("Manage users' role attributions")),
+    "mandates": ("mandates:home", _("Mandates between enterprises")),
     "profile": ("roles:profile", _("My eGov profile")),
     "profile_email": ("roles:profile_email", _("Change the e-mail linked to my roles")),
 }

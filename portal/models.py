@@ -89,6 +89,13 @@ class Action(models.TextChoices):
     CLIENT_CHANGED = "client.changed", _("Application's OpenID client changed")
     CLIENT_SECRET_ROTATED = "client.secret_rotated", _("Application's client secret replaced")
     APPLICATION_SIGN_IN = "application.sign_in", _("Signed in to an application")
+    MANDATE_PROPOSED = "mandate.proposed", _("Mandate proposed")
+    MANDATE_VALIDATED = "mandate.validated", _("Mandate validated")
+    MANDATE_REFUSED = "mandate.refused", _("Mandate refused")
+    MANDATE_ENDED = "mandate.ended", _("Mandate ended")
+    MANDATE_EXPIRED = "mandate.expired", _("Mandate proposal expired")
+    MANDATE_TRANSFER_PROPOSED = "mandate.transfer_proposed", _("Mandate transfer proposed")
+    MANDATE_TRANSFERRED = "mandate.transferred", _("Mandate transferred to another provider")
     ENTERPRISE_STOPPED_BY_REGISTRY = (
         "enterprise.stopped_by_registry",
         _("Registered enterprise stopped by the registry"),

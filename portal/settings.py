@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "accounts",
     "enterprises",
     "roles",
+    "mandates",
     "wizard",
     "relying",
 ]
@@ -187,6 +188,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "relying.resume_stalled_events",
         "schedule": 120.0,
     },
+    "mandates-expire-proposals": {"task": "mandates.expire_proposals", "schedule": 3600.0},
     "enterprises-expire-designation-links": {
         "task": "enterprises.expire_designation_links",
         "schedule": 3600.0,
@@ -418,6 +420,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # --- Portal ------------------------------------------------------------------------------
 DESIGNATION_LINK_DAYS = env_int("DESIGNATION_LINK_DAYS", 14, minimum=1)
 INVITATION_LINK_DAYS = env_int("INVITATION_LINK_DAYS", 14, minimum=1)
+# A mandate proposal between enterprises that nobody answers expires after this many days.
+MANDATE_PROPOSAL_DAYS = env_int("MANDATE_PROPOSAL_DAYS", 30, minimum=1)
 # Invitations a manager / an enterprise may send per hour (a bulk CSV of 10,000 fits).
 ROLES_INVITATION_LIMITS = {
     "manager": env_int("INVITATIONS_PER_MANAGER_PER_HOUR", 12000, minimum=1),

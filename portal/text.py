@@ -169,3 +169,10 @@ class SafeTextMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         guard_text_fields(self, skip=self.parsed_fields)
+
+
+def csv_cell(value) -> str:
+    """A cell of an exported CSV: one a spreadsheet would evaluate as a formula (CSV
+    injection) starts with a quote instead."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -25,6 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Under /contact-centre/ with the enterprise look-up: staff pages, second factor required.
     path("contact-centre/identity/", identity_check, name="identity_check"),
+    path("", include("mandates.urls")),
     path("", include("enterprises.urls")),
     path("", include("roles.urls")),
     path("wizard/", include("wizard.urls")),

@@ -6,6 +6,7 @@ from roles.models import (
     AccessLink,
     AccessRequest,
     Application,
+    ApplicationGroup,
     Invitation,
     InvitationBatch,
     Role,
@@ -25,6 +26,14 @@ class ApplicationAdmin(TranslationAdmin):
     list_filter = ("quality", "is_available")
     search_fields = ("name", "code")
     inlines = [RoleInline]
+
+
+@admin.register(ApplicationGroup)
+class ApplicationGroupAdmin(TranslationAdmin):
+    list_display = ("name", "code", "quarterly", "is_available", "position")
+    list_filter = ("quarterly", "is_available")
+    search_fields = ("name", "code")
+    filter_horizontal = ("applications", "mandatary_qualities")
 
 
 @admin.register(Role)

@@ -43,6 +43,46 @@ class Application(models.Model):
         return self.name
 
 
+class ApplicationGroup(models.Model):
+    """Applications given together under one mandate between enterprises
+    (`mandates.ClientMandate`): "social-security declarations" = Dimona, DmfA, DRS, ...
+
+    `quarterly`: the declarations of these applications are made by quarter, so a mandate
+    for the group starts on a quarter's first day and ends (if it ends) on a quarter's last.
+    `mandatary_qualities`: the mandatary must have one of these qualities activated to
+    receive such a mandate (a social secretariat, a service provider). Name and description
+    are translated (modeltranslation, see roles/translation.py), like the applications'.
+    """
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    applications = models.ManyToManyField(
+        Application, related_name="groups", verbose_name=_("applications")
+    )
+    quarterly = models.BooleanField(
+        _("follows quarters"),
+        default=False,
+        help_text=_("Mandates for this group start and end on quarter boundaries."),
+    )
+    mandatary_qualities = models.ManyToManyField(
+        "enterprises.Quality",
+        related_name="+",
+        verbose_name=_("qualities of the mandatary"),
+        help_text=_("The mandatary must have one of these qualities activated."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_available = models.BooleanField(_("available"), default=True)
+
+    class Meta:
+        verbose_name = _("application group")
+        verbose_name_plural = _("application groups")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class RoleQuerySet(models.QuerySet):
     def available(self):
         return self.filter(is_available=True, application__is_available=True)

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from roles.models import Application, Role
+from roles.models import Application, ApplicationGroup, Role
 
 
 @register(Application)
@@ -10,4 +10,9 @@ class ApplicationTranslationOptions(TranslationOptions):
 
 @register(Role)
 class RoleTranslationOptions(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(ApplicationGroup)
+class ApplicationGroupTranslationOptions(TranslationOptions):
     fields = ("name", "description")

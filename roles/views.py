@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal import submissions
 from portal.permissions import Refused
 from portal.refusals import RateLimited, Refusal, refusal_text, show_refusal
+from portal.text import csv_cell
 from roles import permissions, selectors, services
 from roles.forms import (
     AccessLinkForm,
@@ -103,10 +104,7 @@ class _Echo:
         return value
 
 
-def _cell(value) -> str:
-    # CSV injection: a cell a spreadsheet would evaluate starts with a quote instead.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+_cell = csv_cell  # the rule of exported cells, in portal/text.py
 
 
 @login_required

@@ -196,6 +196,75 @@ def build_chain(*, name: str = "Boulangerie Test") -> Chain:
     )
 
 
+def build_provider(*, name: str = "Secrétariat Social Test") -> Chain:
+    """A whole chain (tests/personas.build_chain) whose enterprise is a social secretariat:
+    the quality that mandates for the catalogue's groups require, activated by its RAE."""
+    provider = build_chain(name=name)
+    provider.people["secretariat"] = enterprise_services.quality_activate(
+        actor=provider.rae,
+        enterprise=provider.enterprise,
+        quality=Quality.objects.get(code="social-secretariat"),
+    )
+    return provider
+
+
+def mandate_between(client: Chain, provider: Chain, *, group: str, start, end=None, active=True):
+    """A mandate the client's RAE proposes to the provider, validated by the provider's RAE
+    unless `active` is False. Quietly (no e-mail of its building is sent)."""
+    from mandates import services as mandate_services
+    from mandates.rules import Side
+    from roles.models import ApplicationGroup
+
+    with quietly():
+        mandate = mandate_services.mandate_propose(
+            actor=client.rae,
+            enterprise=client.enterprise,
+            side=Side.MANDATOR,
+            other=provider.enterprise,
+            group=ApplicationGroup.objects.get(code=group),
+            start_date=start,
+            end_date=end,
+        )
+        if active:
+            mandate = mandate_services.mandate_validate(
+                actor=provider.rae, mandate=mandate, enterprise=provider.enterprise
+            )
+    return mandate
+
+
+@dataclass
+class Mandates:
+    """The world's mandates: its enterprise is the client of a social-secretariat provider
+    (a mandate active since this quarter for the declarations, an e-Box one proposed and
+    waiting for the provider), and another registered secretariat (`spare`) to propose to or
+    transfer to."""
+
+    provider: Chain
+    spare: Any
+    active: Any
+    proposed: Any
+
+
+def build_mandates(client: Chain) -> Mandates:
+    from mandates import rules
+
+    today = timezone.localdate()
+    provider = build_provider(name=f"Provider of {client.enterprise.name}")
+    spare = EnterpriseFactory(name=f"Spare Secretariat of {client.enterprise.name}")
+    _lr, spare_rae = register(spare)
+    activate(spare, "social-secretariat", actor=spare_rae)
+    active = mandate_between(
+        client,
+        provider,
+        group="social-security-declarations",
+        start=rules.quarter_start(today),
+    )
+    proposed = mandate_between(
+        client, provider, group="ebox", start=today + timedelta(days=1), active=False
+    )
+    return Mandates(provider=provider, spare=spare, active=active, proposed=proposed)
+
+
 # --- Staff and outsiders -------------------------------------------------------------------------
 
 
@@ -236,15 +305,16 @@ def make_impostor(of):
 def ensure_catalogue() -> None:
     """The catalogue comes from a data migration; a transactional test elsewhere may have
     flushed it, so put it back when missing (same code as the migration)."""
-    from roles.models import Role
-
-    if Role.objects.filter(code="dimona-declaration").exists():
-        return
     from importlib import import_module
 
     from django.apps import apps
 
-    import_module("roles.migrations.0002_catalogue").forwards(apps, None)
+    from roles.models import ApplicationGroup, Role
+
+    if not Role.objects.filter(code="dimona-declaration").exists():
+        import_module("roles.migrations.0002_catalogue").forwards(apps, None)
+    if not ApplicationGroup.objects.exists():
+        import_module("roles.migrations.0007_application_groups").forwards(apps, None)
 
 
 # --- The world: the chain and everything a page can point at ----------------------------------
@@ -405,6 +475,8 @@ def build_world(*, name: str = "Boulangerie Test") -> World:
         )
     )
 
+    mandates = build_mandates(chain)
+
     unregistered = EnterpriseFactory(name="Nouvelle SRL")
     lr_new = UserFactory()
     MandateFactory(enterprise=unregistered, national_number=lr_new.national_number)
@@ -434,6 +506,7 @@ def build_world(*, name: str = "Boulangerie Test") -> World:
         admin=make_superuser(),
         wizard_page=wizard_page,
         declared=UserFactory(declared=True, national_number=national_number_for(850)),
+        extra={"mandates": mandates},
     )
 
 

@@ -18,6 +18,7 @@ def ensure_reference_data() -> None:
         apps, None
     )
     import_module("roles.migrations.0002_catalogue").forwards(apps, None)
+    import_module("roles.migrations.0007_application_groups").forwards(apps, None)
     editors, _ = Group.objects.get_or_create(name=WIZARD_EDITORS)
     editors.permissions.set(
         Permission.objects.filter(content_type__app_label__in=["wizard", "reversion"])

@@ -23,6 +23,7 @@ WATCHED_APPS = (
     "accounts",
     "enterprises",
     "roles",
+    "mandates",
     "wizard",
     "guardian",
     "account",
@@ -51,6 +52,7 @@ def snapshot() -> dict[str, object]:
         "roles.AccessRequest",
         "roles.InvitationBatch",
         "wizard.Page",
+        "mandates.ClientMandate",
     ):
         try:
             model = apps.get_model(label)
@@ -59,7 +61,8 @@ def snapshot() -> dict[str, object]:
         fields = [
             f.name
             for f in model._meta.concrete_fields
-            if f.name in ("status", "is_active", "email", "has_unpublished_changes")
+            if f.name
+            in ("status", "state", "end_date", "is_active", "email", "has_unpublished_changes")
         ]
         if fields:
             counts[f"{label}:states"] = sorted(

@@ -95,6 +95,22 @@ def _inactive_quality(w):
     return Quality.objects.exclude(pk__in=list(used)).order_by("pk").first()
 
 
+def _group(w, code):
+    from roles.models import ApplicationGroup
+
+    return ApplicationGroup.objects.get(code=code)
+
+
+def _at_provider(w, mandate):
+    return {"number": w.extra["mandates"].provider.enterprise.number, "pk": mandate.pk}
+
+
+def _next_quarter():
+    from mandates.rules import next_quarter_start
+
+    return next_quarter_start(timezone.localdate())
+
+
 def _csv(w):
     upload = SimpleUploadedFile("p.csv", b"Bo,Smith,bo@example.test,dimona-declaration,,\n")
     return {"file": upload, "message": "Hello"}
@@ -322,6 +338,53 @@ ROUTES = [
     ),
     # Refused whatever the method (there is no way to ask for a role): nothing ever changes.
     Route("roles:request_role", lambda w: w.chain.user, data=lambda w: {}, changes=False),
+    # --- mandates between enterprises ----------------------------------------------------
+    Route("mandates:home", lambda w: w.chain.rae),
+    Route("mandates:list", lambda w: w.chain.rae, _number),
+    Route("mandates:export", lambda w: w.chain.rae, _number),
+    Route(
+        "mandates:propose",
+        lambda w: w.chain.rae,
+        _number,
+        data=lambda w: {
+            "side": "mandator",
+            "other": w.extra["mandates"].spare.number,
+            "group": _group(w, "ebox").pk,
+            "start_date": (timezone.localdate() + timedelta(days=2)).isoformat(),
+        },
+    ),
+    Route(
+        "mandates:detail",
+        lambda w: w.chain.rae,
+        lambda w: {"number": w.enterprise.number, "pk": w.extra["mandates"].active.pk},
+    ),
+    Route(
+        "mandates:validate",
+        lambda w: w.extra["mandates"].provider.rae,
+        lambda w: _at_provider(w, w.extra["mandates"].proposed),
+        data=lambda w: {},
+    ),
+    Route(
+        "mandates:refuse",
+        lambda w: w.extra["mandates"].provider.co_rae,
+        lambda w: _at_provider(w, w.extra["mandates"].proposed),
+        data=lambda w: {},
+    ),
+    Route(
+        "mandates:end",
+        lambda w: w.chain.rae,
+        lambda w: {"number": w.enterprise.number, "pk": w.extra["mandates"].active.pk},
+        data=lambda w: {},
+    ),
+    Route(
+        "mandates:transfer",
+        lambda w: w.chain.co_rae,
+        lambda w: {"number": w.enterprise.number, "pk": w.extra["mandates"].active.pk},
+        data=lambda w: {
+            "other": w.extra["mandates"].spare.number,
+            "start_date": _next_quarter().isoformat(),
+        },
+    ),
     # --- wizard and its admin -------------------------------------------------------------
     Route("wizard:home", lambda w: None),
     Route("wizard:page", lambda w: None, lambda w: {"slug": "rae"}),
@@ -347,7 +410,7 @@ CHANGING_ROUTES = [r for r in POST_ROUTES if r.changes]
 
 # The portal's own URL names (the apps' namespaces and the portal's top level); allauth's and
 # the admin's internals are covered by their own projects and by the rows above.
-PORTAL_NAMESPACES = ("enterprises", "roles", "accounts", "wizard")
+PORTAL_NAMESPACES = ("enterprises", "roles", "mandates", "accounts", "wizard")
 PORTAL_TOP_LEVEL = ("home", "healthz", "healthz_ready", "set_language")
 
 

@@ -361,7 +361,7 @@ def test_the_contact_centre_unknown_number(agent):
     response = signed_in(agent).post(
         reverse("enterprises:contact_centre"), {"number": "0999999922", "reason": "Caller asks"}
     )
-    assert response.context["result"] == {"enterprise": None, "chain": None}
+    assert response.context["result"] == {"enterprise": None, "chain": None, "mandates": None}
     assert AuditEvent.objects.get(action="contact_centre.lookup").details["found"] is False
 
 

@@ -2,7 +2,10 @@
 
 Idempotent: pages that already exist are left alone (an editor may have changed them)
 unless `overwrite` is set; new pages are created with their choices and links, then
-published together.
+published together. A new page that an existing page of the seed lists among its choices
+(a new task of a profile) is added at the end of that page's list, the page's other choices
+untouched; the page is published again only if it had no unpublished changes of an editor's
+(otherwise the new choice waits in the draft for the editor to publish with theirs).
 """
 
 from __future__ import annotations
@@ -25,11 +28,20 @@ def _set_translations(obj, field: str, values: dict[str, str] | None) -> None:
 
 @transaction.atomic
 def load_content(
-    *, overwrite: bool = False, dry_run: bool = False, stdout: IO | None = None
+    *,
+    overwrite: bool = False,
+    dry_run: bool = False,
+    stdout: IO | None = None,
+    only: frozenset[str] | None = None,
 ) -> list[str]:
-    """Create (or with `overwrite`, reset) the seed's pages; returns the slugs loaded."""
+    """Create (or with `overwrite`, reset) the seed's pages; returns the slugs loaded.
+    `only`: load just these slugs (a data migration adding the pages of a new feature)."""
     existing = {page.slug: page for page in Page.objects.all()}
-    to_load = [spec for spec in PAGES if overwrite or spec["slug"] not in existing]
+    to_load = [
+        spec
+        for spec in PAGES
+        if (overwrite or spec["slug"] not in existing) and (only is None or spec["slug"] in only)
+    ]
     if dry_run or not to_load:
         if stdout and dry_run:
             stdout.write(f"Dry run: {len(to_load)} wizard page(s) would be loaded.\n")
@@ -78,7 +90,32 @@ def load_content(
             link.full_clean()
             link.save()
 
-    pages_publish(actor=None, pages=loaded)
+    new_slugs = {page.slug for page in loaded}
+    extended = _offer_new_pages(pages, [spec for spec in PAGES if spec not in to_load], new_slugs)
+    pages_publish(actor=None, pages=[*loaded, *extended])
     if stdout:
         stdout.write(f"{len(loaded)} wizard page(s) loaded and published.\n")
     return [page.slug for page in loaded]
+
+
+def _offer_new_pages(pages: dict[str, Page], kept: list[dict], new_slugs: set[str]) -> list[Page]:
+    """Add the choices of the kept (existing) pages that point to a page just created;
+    return those of them to publish again (the ones without an editor's pending changes)."""
+    to_publish = []
+    for spec in kept:
+        wanted = [c for c in spec.get("choices", []) if c[1] in new_slugs]
+        page = pages.get(spec["slug"])
+        if not wanted or page is None:
+            continue
+        last = page.choices.order_by("-position").values_list("position", flat=True).first() or 0
+        for offset, (kind, target, label) in enumerate(wanted, start=1):
+            if page.choices.filter(target=pages[target]).exists():
+                continue
+            choice = Choice(page=page, kind=kind, target=pages[target], position=last + offset)
+            _set_translations(choice, "label", label)
+            choice.full_clean()
+            choice.save()
+        if page.has_unpublished_changes:
+            continue  # the editor publishes it with their own changes
+        to_publish.append(page)
+    return to_publish

@@ -1067,3 +1067,141 @@ PAGES += [
         links=[("email", "action", "profile_email")],
     ),
 ]
+
+
+# --- Mandates between enterprises (not in the seed: the portal's own pages) -------------------
+
+MANDATES = ("mandates", "action", "mandates")
+ENTERPRISES = ("enterprises", "action", "my_enterprises")
+
+MANDATE_TASKS = {
+    # profile page: [(task slug, label)]
+    "legal-representative": [
+        (
+            "lr-mandates",
+            t(
+                "savoir ce qu'est un mandat entre entreprises et qui le gère",
+                "weten wat een mandaat tussen ondernemingen is en wie het beheert",
+                "wissen, was ein Mandat zwischen Unternehmen ist und wer es verwaltet",
+                "know what a mandate between enterprises is and who manages it",
+            ),
+        )
+    ],
+    "rae": [
+        (
+            "rae-mandates",
+            t(
+                "proposer, valider ou refuser un mandat avec un secrétariat social ou un prestataire de services",
+                "een mandaat met een sociaal secretariaat of een dienstverlener voorstellen, valideren of weigeren",
+                "ein Mandat mit einem Sozialsekretariat oder einem Dienstleister vorschlagen, bestätigen oder ablehnen",
+                "propose, validate or refuse a mandate with a social secretariat or a service provider",
+            ),
+        ),
+        (
+            "rae-mandates-end",
+            t(
+                "mettre fin à un mandat ou le transférer à un autre prestataire",
+                "een mandaat beëindigen of het overdragen aan een andere dienstverlener",
+                "ein Mandat beenden oder es an einen anderen Dienstleister übertragen",
+                "end a mandate or transfer it to another provider",
+            ),
+        ),
+    ],
+    "local-manager": [
+        (
+            "gl-mandates-clients",
+            t(
+                "savoir où sont listés les clients pour lesquels mon entreprise agit",
+                "weten waar de klanten staan voor wie mijn onderneming handelt",
+                "wissen, wo die Kunden aufgeführt sind, für die mein Unternehmen handelt",
+                "know where the clients my enterprise acts for are listed",
+            ),
+        )
+    ],
+}
+for _spec in PAGES:
+    for _slug, _label in MANDATE_TASKS.get(_spec["slug"], []):
+        _spec["choices"].append(("task", _slug, _label))
+
+PAGES += [
+    answer(
+        "lr-mandates",
+        "legal-representative",
+        t(
+            "... et je voudrais savoir ce qu'est un mandat entre entreprises.",
+            "... en ik wil weten wat een mandaat tussen ondernemingen is.",
+            "... und ich möchte wissen, was ein Mandat zwischen Unternehmen ist.",
+            "... and I would like to know what a mandate between enterprises is.",
+        ),
+        t(
+            "Votre entreprise (le client) peut donner à un secrétariat social ou à un prestataire de services un **mandat** pour agir en son nom dans un groupe d'applications, par exemple les déclarations de sécurité sociale (Dimona, DmfA, ...), à partir d'une date et jusqu'à une date éventuelle. Les déclarations se font par trimestre : pour ces applications, un mandat commence le premier jour d'un trimestre et se termine le dernier jour d'un trimestre.\n\n"
+            "Les mandats sont gérés par les gestionnaires d'accès des deux entreprises : le Responsable Accès Entité (RAE) et les co-RAE. L'un propose, l'autre entreprise valide ou refuse ; l'un ou l'autre peut y mettre fin. En tant que représentant légal, vous désignez le RAE, qui gère ensuite les mandats. [Vos entreprises](link:enterprises)",
+            "Uw onderneming (de klant) kan een sociaal secretariaat of een dienstverlener een **mandaat** geven om in haar naam te handelen in een groep toepassingen, bijvoorbeeld de socialezekerheidsaangiften (Dimona, DmfA, ...), vanaf een datum en eventueel tot een datum. Aangiften gebeuren per kwartaal: voor die toepassingen begint een mandaat op de eerste dag van een kwartaal en eindigt het op de laatste dag van een kwartaal.\n\n"
+            "De mandaten worden beheerd door de toegangsbeheerders van beide ondernemingen: de hoofdtoegangsbeheerder (HTB) en de co-HTB's. De ene stelt voor, de andere onderneming valideert of weigert; elk van beide kan het beëindigen. Als wettelijke vertegenwoordiger duidt u de HTB aan, die daarna de mandaten beheert. [Uw ondernemingen](link:enterprises)",
+            "Ihr Unternehmen (der Kunde) kann einem Sozialsekretariat oder einem Dienstleister ein **Mandat** erteilen, in seinem Namen in einer Gruppe von Anwendungen zu handeln, zum Beispiel bei den Sozialversicherungsmeldungen (Dimona, DmfA, ...), ab einem Datum und gegebenenfalls bis zu einem Datum. Meldungen erfolgen pro Quartal: Für diese Anwendungen beginnt ein Mandat am ersten Tag eines Quartals und endet am letzten Tag eines Quartals.\n\n"
+            "Die Mandate werden von den Zugangsverwaltern beider Unternehmen verwaltet: dem Hauptzugangsverwalter (HZV) und den Co-HZV. Der eine schlägt vor, das andere Unternehmen bestätigt oder lehnt ab; jeder von beiden kann es beenden. Als gesetzlicher Vertreter benennen Sie den HZV, der danach die Mandate verwaltet. [Ihre Unternehmen](link:enterprises)",
+            "Your enterprise (the client) can give a social secretariat or a service provider a **mandate** to act on its behalf in a group of applications, for instance the social-security declarations (Dimona, DmfA, ...), from a date and possibly until a date. Declarations are made by quarter: for these applications, a mandate starts on the first day of a quarter and ends on the last day of a quarter.\n\n"
+            "Mandates are managed by the access managers of both enterprises: the Entity Access Manager (RAE) and the co-RAEs. One proposes, the other enterprise validates or refuses; either may end it. As legal representative, you designate the RAE, who then manages the mandates. [Your enterprises](link:enterprises)",
+        ),
+        links=[ENTERPRISES],
+    ),
+    answer(
+        "rae-mandates",
+        "rae",
+        t(
+            "... et je voudrais proposer, valider ou refuser un mandat.",
+            "... en ik wil een mandaat voorstellen, valideren of weigeren.",
+            "... und ich möchte ein Mandat vorschlagen, bestätigen oder ablehnen.",
+            "... and I would like to propose, validate or refuse a mandate.",
+        ),
+        t(
+            "[Ouvrez les mandats de votre entreprise](link:mandates) et choisissez « Proposer un mandat » : indiquez si votre entreprise est le client ou le prestataire, le numéro d'entreprise de l'autre, le groupe d'applications et les dates. Le prestataire doit avoir activé la qualité que le groupe requiert (secrétariat social ou prestataire de services).\n\n"
+            "Les gestionnaires d'accès de l'autre entreprise reçoivent un e-mail et valident ou refusent la proposition sur la page du mandat ; sans réponse dans les 30 jours, elle expire. Un client n'a qu'un mandat actif par groupe d'applications et par période : une proposition qui en chevaucherait un autre est refusée, avec le nom du prestataire et les dates.",
+            "[Open de mandaten van uw onderneming](link:mandates) en kies „Een mandaat voorstellen”: geef aan of uw onderneming de klant of de dienstverlener is, het ondernemingsnummer van de andere, de groep toepassingen en de data. De dienstverlener moet de hoedanigheid geactiveerd hebben die de groep vereist (sociaal secretariaat of dienstverlener).\n\n"
+            "De toegangsbeheerders van de andere onderneming ontvangen een e-mail en valideren of weigeren het voorstel op de pagina van het mandaat; zonder antwoord binnen 30 dagen vervalt het. Een klant heeft maar één actief mandaat per groep toepassingen en per periode: een voorstel dat een ander zou overlappen, wordt geweigerd, met de naam van de dienstverlener en de data.",
+            "[Öffnen Sie die Mandate Ihres Unternehmens](link:mandates) und wählen Sie „Ein Mandat vorschlagen“: Geben Sie an, ob Ihr Unternehmen der Kunde oder der Dienstleister ist, die Unternehmensnummer des anderen, die Anwendungsgruppe und die Daten. Der Dienstleister muss die Eigenschaft aktiviert haben, die die Gruppe verlangt (Sozialsekretariat oder Dienstleister).\n\n"
+            "Die Zugangsverwalter des anderen Unternehmens erhalten eine E-Mail und bestätigen oder lehnen den Vorschlag auf der Seite des Mandats ab; ohne Antwort innerhalb von 30 Tagen läuft er ab. Ein Kunde hat nur ein aktives Mandat pro Anwendungsgruppe und Zeitraum: Ein Vorschlag, der sich mit einem anderen überschneiden würde, wird abgelehnt, mit dem Namen des Dienstleisters und den Daten.",
+            "[Open your enterprise's mandates](link:mandates) and choose “Propose a mandate”: say whether your enterprise is the client or the provider, the other's enterprise number, the group of applications and the dates. The provider must have activated the quality the group requires (social secretariat or service provider).\n\n"
+            "The other enterprise's access managers receive an e-mail and validate or refuse the proposal on the mandate's page; without an answer within 30 days it expires. A client has one active mandate per group of applications and period: a proposal that would overlap another is refused, with the provider's name and the dates.",
+        ),
+        links=[MANDATES],
+    ),
+    answer(
+        "rae-mandates-end",
+        "rae",
+        t(
+            "... et je voudrais mettre fin à un mandat ou le transférer.",
+            "... en ik wil een mandaat beëindigen of overdragen.",
+            "... und ich möchte ein Mandat beenden oder übertragen.",
+            "... and I would like to end or transfer a mandate.",
+        ),
+        t(
+            "[Ouvrez les mandats de votre entreprise](link:mandates), puis le mandat. Les gestionnaires d'accès de l'une ou l'autre entreprise peuvent y **mettre fin** : cela prend effet immédiatement, et le client peut le faire à tout moment.\n\n"
+            "Le client peut aussi **transférer** le mandat à un autre prestataire à partir du premier jour d'un trimestre : quand le nouveau prestataire valide le transfert, l'ancien mandat se termine la veille et le nouveau commence ce jour-là, sans interruption ni chevauchement.",
+            "[Open de mandaten van uw onderneming](link:mandates) en daarna het mandaat. De toegangsbeheerders van elk van beide ondernemingen kunnen het **beëindigen**: dat gaat onmiddellijk in, en de klant kan het op elk moment doen.\n\n"
+            "De klant kan het mandaat ook **overdragen** aan een andere dienstverlener vanaf de eerste dag van een kwartaal: wanneer de nieuwe dienstverlener de overdracht valideert, eindigt het oude mandaat de dag ervoor en begint het nieuwe op die dag, zonder onderbreking of overlapping.",
+            "[Öffnen Sie die Mandate Ihres Unternehmens](link:mandates) und dann das Mandat. Die Zugangsverwalter jedes der beiden Unternehmen können es **beenden**: Das wirkt sofort, und der Kunde kann es jederzeit tun.\n\n"
+            "Der Kunde kann das Mandat auch ab dem ersten Tag eines Quartals an einen anderen Dienstleister **übertragen**: Sobald der neue Dienstleister die Übertragung bestätigt, endet das alte Mandat am Vortag und das neue beginnt an diesem Tag, ohne Lücke und ohne Überschneidung.",
+            "[Open your enterprise's mandates](link:mandates), then the mandate. The access managers of either enterprise can **end** it: this takes effect at once, and the client may do so at any time.\n\n"
+            "The client can also **transfer** the mandate to another provider from the first day of a quarter: when the new provider validates the transfer, the old mandate ends the day before and the new one starts that day, with no gap and no overlap.",
+        ),
+        links=[MANDATES],
+    ),
+    answer(
+        "gl-mandates-clients",
+        "local-manager",
+        t(
+            "... et je voudrais savoir où sont listés les clients de mon entreprise.",
+            "... en ik wil weten waar de klanten van mijn onderneming staan.",
+            "... und ich möchte wissen, wo die Kunden meines Unternehmens aufgeführt sind.",
+            "... and I would like to know where my enterprise's clients are listed.",
+        ),
+        t(
+            "Les clients pour lesquels votre entreprise (secrétariat social, prestataire de services) agit sous mandat sont listés dans les **mandats** de l'entreprise, que gèrent son Responsable Accès Entité (RAE) et ses co-RAE : demandez-leur la liste ou l'export CSV. [Vos entreprises](link:enterprises)",
+            "De klanten voor wie uw onderneming (sociaal secretariaat, dienstverlener) onder mandaat handelt, staan in de **mandaten** van de onderneming, die haar hoofdtoegangsbeheerder (HTB) en co-HTB's beheren: vraag hun de lijst of de CSV-export. [Uw ondernemingen](link:enterprises)",
+            "Die Kunden, für die Ihr Unternehmen (Sozialsekretariat, Dienstleister) im Auftrag handelt, sind in den **Mandaten** des Unternehmens aufgeführt, die sein Hauptzugangsverwalter (HZV) und seine Co-HZV verwalten: Fragen Sie sie nach der Liste oder dem CSV-Export. [Ihre Unternehmen](link:enterprises)",
+            "The clients your enterprise (social secretariat, service provider) acts for under a mandate are listed in the enterprise's **mandates**, which its Entity Access Manager (RAE) and co-RAEs manage: ask them for the list or the CSV export. [Your enterprises](link:enterprises)",
+        ),
+        links=[ENTERPRISES],
+    ),
+]

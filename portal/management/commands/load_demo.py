@@ -15,7 +15,14 @@ from django.urls import NoReverseMatch, reverse
 
 DEMO_PASSWORD = "demo-egov-2026"  # noqa: S105 (published demo password, DEBUG data only)
 # Apps contributing demo data, in dependency order.
-DEMO_MODULES = ["accounts.demo", "enterprises.demo", "roles.demo", "relying.demo", "wizard.demo"]
+DEMO_MODULES = [
+    "accounts.demo",
+    "enterprises.demo",
+    "roles.demo",
+    "mandates.demo",
+    "relying.demo",
+    "wizard.demo",
+]
 # The addresses a newcomer opens, by URL name (the development mailbox exists with DEBUG
 # only). Like the rest of the console output, for the developer: English, not translated.
 ADDRESSES = [

@@ -1,0 +1,145 @@
+"""Reads of mandates between enterprises. No view filters by hand.
+
+`in_effect_for` is the one question the applications' side asks ("the mandates under which
+provider P acts for client C in group G on day D"): the capacity screen, the claims and the
+decision API build on it, never on their own filter.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q
+from guardian.shortcuts import get_objects_for_user
+
+from enterprises import chain
+from enterprises.models import Designation, Enterprise
+from mandates import rules
+from mandates.models import ClientMandate
+from portal.models import AuditEvent
+from roles.models import ApplicationGroup
+
+Side = rules.Side
+
+# "Ending soon" on the lists: an active mandate whose end date falls within these days.
+ENDING_SOON_DAYS = 90
+
+
+def in_effect_for(
+    *,
+    mandatary: Enterprise,
+    mandator: Enterprise | None = None,
+    group: ApplicationGroup | None = None,
+    application=None,
+    on: date | None = None,
+):
+    """The mandates in effect on `on` (today) under which `mandatary` acts: for one mandator
+    and one group (or application of a group) when given. `ClientMandate.objects.in_effect`
+    is the rule; this narrows it."""
+    qs = ClientMandate.objects.in_effect(on).filter(mandatary=mandatary)
+    if mandator is not None:
+        qs = qs.filter(mandator=mandator)
+    if group is not None:
+        qs = qs.filter(group=group)
+    if application is not None:
+        qs = qs.filter(group__applications=application)
+    return qs.select_related("mandator", "mandatary", "group")
+
+
+def groups():
+    return ApplicationGroup.objects.filter(is_available=True).order_by("position", "code")
+
+
+def managed_enterprises(user):
+    """The enterprises whose mandates this person manages (RAE or co-RAE there)."""
+    if not user.is_authenticated:
+        return Enterprise.objects.none()
+    return get_objects_for_user(
+        user,
+        "enterprises.manage_enterprise",
+        Enterprise.objects.all(),
+        accept_global_perms=False,
+        with_superuser=False,
+    ).order_by("name", "pk")
+
+
+def mandates_for_enterprise(enterprise: Enterprise, *, side: Side, params: dict | None = None):
+    """One side's list: as client (`side` mandator: my providers) or as provider (my
+    clients), searched by the other party's number or name, filtered by group, state and
+    "ending soon". Ordered newest first with "-id" last, a total order the two-ended paging
+    reads from both ends (index `mandates_<side>_created`)."""
+    params = params or {}
+    own, other = ("mandator", "mandatary") if side is Side.MANDATOR else ("mandatary", "mandator")
+    qs = ClientMandate.objects.filter(**{own: enterprise}).select_related(
+        "mandator", "mandatary", "group"
+    )
+    q = (params.get("q") or "").strip()
+    if q:
+        digits = "".join(c for c in q if c.isdigit())
+        condition = Q(**{f"{other}__name__icontains": q})
+        if len(digits) >= 4 and len(digits) == len(q.replace(".", "").replace(" ", "")):
+            condition |= Q(**{f"{other}__number__contains": digits})
+        qs = qs.filter(condition)
+    if params.get("group"):
+        qs = qs.filter(group=params["group"])
+    if params.get("state"):
+        qs = qs.filter(state=params["state"])
+    if params.get("ending"):
+        qs = qs & ClientMandate.objects.ending_within(ENDING_SOON_DAYS)
+    return qs.order_by("-created_at", "-id")
+
+
+def mandate_of(enterprise: Enterprise, pk: int) -> ClientMandate | None:
+    """A mandate `enterprise` is a party to, or None."""
+    return (
+        ClientMandate.objects.filter(Q(mandator=enterprise) | Q(mandatary=enterprise), pk=pk)
+        .select_related(
+            "mandator",
+            "mandatary",
+            "group",
+            "proposed_by",
+            "answered_by",
+            "ended_by",
+            "transfer_of__mandatary",
+        )
+        .first()
+    )
+
+
+def mandate_history(mandate: ClientMandate):
+    return AuditEvent.objects.filter(
+        target_type=mandate._meta.label_lower, target_id=str(mandate.pk)
+    ).order_by("created_at", "id")
+
+
+def pending_transfers(mandate: ClientMandate):
+    return mandate.transfers.filter(state=rules.PROPOSED).select_related("mandatary")
+
+
+def both_ways(enterprise: Enterprise, *, limit: int = 50) -> dict:
+    """The contact centre's read-only view: the enterprise's mandates as client and as
+    provider (the most recent `limit` of each, and how many there are)."""
+    result = {}
+    for side in Side:
+        qs = mandates_for_enterprise(enterprise, side=side)
+        result[side.value] = {"rows": list(qs[:limit]), "count": qs.count()}
+    return result
+
+
+def access_managers_of(enterprise: Enterprise) -> list[tuple[str, str]]:
+    """(address, language) of the enterprise's active RAE and co-RAEs: whom mandate e-mails
+    go to. The kinds are the chain table's that manage the enterprise."""
+    kinds = [rule.kind for rule in chain.RULES.values() if "manage_enterprise" in rule.grants]
+    rows = (
+        Designation.objects.active()
+        .filter(enterprise=enterprise, kind__in=kinds)
+        .select_related("person")
+        .order_by("kind", "pk")
+    )
+    recipients = []
+    for designation in rows:
+        person = designation.person
+        email = person.email if person else designation.email
+        language = (person.language if person else "") or designation.language
+        recipients.append((email, language))
+    return recipients

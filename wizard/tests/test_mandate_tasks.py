@@ -1,0 +1,57 @@
+"""The tasks of mandates between enterprises reach a database loaded before them (migration
+0006 through the loader): new pages published, their choices appended to the profile pages,
+an editor's changes kept, a page with unpublished changes keeping the choice in its draft."""
+
+from importlib import import_module
+
+import pytest
+from django.urls import reverse
+
+from wizard.content.loader import load_content
+from wizard.models import Choice, Page
+
+pytestmark = pytest.mark.django_db
+SLUGS = import_module("wizard.migrations.0006_mandate_tasks").SLUGS
+PROFILES = {"lr-mandates": "legal-representative", "rae-mandates": "rae",
+            "rae-mandates-end": "rae", "gl-mandates-clients": "local-manager"}  # fmt: skip
+
+
+def _as_before_mandates():
+    Choice.objects.filter(target__slug__in=SLUGS).delete()
+    Page.objects.filter(slug__in=SLUGS).delete()
+    for page in Page.objects.filter(slug__in=set(PROFILES.values())):
+        page.published["choices"] = [
+            c for c in page.published["choices"] if c["target"] not in SLUGS
+        ]
+        page.save(update_fields=["published"])
+
+
+def test_an_existing_database_gets_the_tasks_on_its_profile_pages():
+    _as_before_mandates()
+    Page.objects.filter(slug="rae").update(title_fr="RAE modifié")
+    loaded = load_content(only=SLUGS)
+    assert set(loaded) == SLUGS
+    for slug, profile in PROFILES.items():
+        page = Page.objects.get(slug=profile)
+        assert slug in [c["target"] for c in page.published["choices"]]
+        assert page.choices.filter(target__slug=slug).count() == 1
+    assert Page.objects.get(slug="rae").title_fr == "RAE modifié"
+    assert load_content(only=SLUGS) == []  # idempotent
+
+
+def test_a_profile_page_with_an_editors_draft_keeps_the_choice_in_the_draft():
+    _as_before_mandates()
+    Page.objects.filter(slug="rae").update(has_unpublished_changes=True)
+    load_content(only=SLUGS)
+    rae = Page.objects.get(slug="rae")
+    assert rae.choices.filter(target__slug="rae-mandates").exists()
+    assert "rae-mandates" not in [c["target"] for c in rae.published["choices"]]
+    assert rae.has_unpublished_changes
+
+
+@pytest.mark.parametrize("slug", sorted(SLUGS))
+def test_each_task_renders_and_links_to_the_real_pages(client, slug):
+    response = client.get(reverse("wizard:page", kwargs={"slug": slug}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("mandates:home") in page or reverse("enterprises:mine") in page
