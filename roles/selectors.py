@@ -3,9 +3,9 @@
 from django.db.models import Case, CharField, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user, get_users_with_perms
+from guardian.shortcuts import get_users_with_perms
 
-from enterprises.models import EnterpriseQuality
+from enterprises.models import EnterpriseQuality, EnterpriseQualityUserObjectPermission
 from portal.models import AuditEvent
 from roles.models import (
     AccessLink,
@@ -33,14 +33,16 @@ def managed_qualities(user):
     """Activated qualities whose roles this person manages (GL or co-GL)."""
     if not user.is_authenticated:
         return EnterpriseQuality.objects.none()
+    # The person's direct grants, read from guardian's direct-foreign-key table as
+    # `enterprises.access.Access` reads them for the quality's own pages (so the list holds
+    # exactly the qualities whose pages open). guardian's `get_objects_for_user` adds the
+    # groups' grants (the portal gives none on qualities) with an OR that PostgreSQL answers
+    # by filtering all 20,000 activated qualities: 25 ms for a person of one quality.
+    granted = EnterpriseQualityUserObjectPermission.objects.filter(
+        user=user, permission__codename="manage_roles"
+    ).values("content_object_id")
     return (
-        get_objects_for_user(
-            user,
-            "enterprises.manage_roles",
-            EnterpriseQuality.objects.filter(status=EnterpriseQuality.Status.ACTIVE),
-            accept_global_perms=False,
-            with_superuser=False,
-        )
+        EnterpriseQuality.objects.filter(status=EnterpriseQuality.Status.ACTIVE, pk__in=granted)
         .select_related("enterprise", "quality")
         .order_by("enterprise__name", "quality__position")
     )
