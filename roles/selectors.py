@@ -55,8 +55,10 @@ def roles_for_quality(enterprise_quality):
 def attributions_for_manager(enterprise_quality, *, params: dict | None = None):
     """The manager's list: search, filters and sorting from (validated) query params."""
     params = params or {}
+    # The rows show the person's name as written on the attribution and whether an account
+    # is linked (`person_id`): the account itself is not joined.
     qs = RoleAttribution.objects.filter(enterprise_quality=enterprise_quality).select_related(
-        "role__application", "person"
+        "role__application"
     )
     q = (params.get("q") or "").strip()
     if q:
