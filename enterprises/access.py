@@ -29,6 +29,7 @@ from enterprises.models import (
     EnterpriseQualityUserObjectPermission,
     Mandate,
 )
+from portal import db
 from portal.permissions import Refused
 
 Kind = chain.Kind
@@ -62,6 +63,16 @@ def refuse(perm: str, reason=None) -> Refused:
         who_can=refusal.who_can,
         help_slug=refusal.help_slug,
     )
+
+
+def _quality_grants(user, enterprise):
+    return EnterpriseQualityUserObjectPermission.objects.filter(
+        user_id=user, content_object__enterprise_id=enterprise
+    ).values_list("content_object_id", "permission__codename")
+
+
+# Asked on every page of a local manager: compiled once per process and prepared (portal.db).
+_QUALITY_GRANTS = db.Statement(_quality_grants, user=-918_273_645, enterprise=-918_273_646)
 
 
 class Access:
@@ -102,9 +113,7 @@ class Access:
         for all of them (the direct-foreign-key table, as `get_user_perms` reads it)."""
         if not self.user.is_authenticated:
             return {}
-        rows = EnterpriseQualityUserObjectPermission.objects.filter(
-            user=self.user, content_object__enterprise=self.enterprise
-        ).values_list("content_object_id", "permission__codename")
+        rows = _QUALITY_GRANTS.rows(user=self.user.pk, enterprise=self.enterprise.pk)
         perms: dict[int, set[str]] = {}
         for eq_id, codename in rows:
             perms.setdefault(eq_id, set()).add(codename)

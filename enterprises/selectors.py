@@ -110,6 +110,43 @@ def header_enterprises(user, limit: int = HEADER_ENTERPRISES) -> list[dict]:
     return list(by_enterprise.values())[:limit]
 
 
+# An activated quality with its enterprise and its quality, every column of the three, as
+# `select_related("enterprise", "quality")` reads them.
+_EQ_FIELDS = [field.attname for field in EnterpriseQuality._meta.concrete_fields]
+_ENTERPRISE_FIELDS = [field.attname for field in Enterprise._meta.concrete_fields]
+_QUALITY_FIELDS = [field.attname for field in Quality._meta.concrete_fields]
+
+
+def _quality_row(pk):
+    return (
+        EnterpriseQuality.objects.filter(pk=pk)
+        .order_by()
+        .values_list(
+            *_EQ_FIELDS,
+            *(f"enterprise__{name}" for name in _ENTERPRISE_FIELDS),
+            *(f"quality__{name}" for name in _QUALITY_FIELDS),
+        )
+    )
+
+
+# Every page of a local manager opens with it (roles.permissions.managed_quality_for_user):
+# compiled once per process and prepared, as the header's read (portal.db says why).
+_QUALITY_ROW = db.Statement(_quality_row, pk=-918_273_644)
+
+
+def enterprise_quality_by_pk(pk: int) -> EnterpriseQuality | None:
+    """The activated quality `pk` with its enterprise and quality loaded, or None."""
+    rows = _QUALITY_ROW.rows(pk=pk)
+    if not rows:
+        return None
+    row, using = rows[0], EnterpriseQuality.objects.db
+    first, second = len(_EQ_FIELDS), len(_EQ_FIELDS) + len(_ENTERPRISE_FIELDS)
+    found = EnterpriseQuality.from_db(using, _EQ_FIELDS, row[:first])
+    found.enterprise = Enterprise.from_db(using, _ENTERPRISE_FIELDS, row[first:second])
+    found.quality = Quality.from_db(using, _QUALITY_FIELDS, row[second:])
+    return found
+
+
 def my_enterprises_queryset(user):
     """The enterprises of "My enterprises", by name, to paginate: where the person is LR
     (signing mandate), holds an active designation or is offered one.

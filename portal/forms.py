@@ -32,9 +32,7 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
     def get_template(self, template_name):
-        if template_name == self.field_template_name or template_name.startswith(
-            "django/forms/"
-        ):
+        if template_name == self.field_template_name or template_name.startswith("django/forms/"):
             return _field_templates().get_template(template_name)
         return super().get_template(template_name)
 
