@@ -9,8 +9,12 @@ new connection per request (gunicorn's sync workers close each one). Each target
 for `--seconds`, in `--rounds` alternating rounds, so that a shared machine's load falls on
 all of them alike; the figure is the total over the rounds.
 
-Targets: the trivial view (/bench/ping), the cached wizard answer (anonymous), and the
-profile page signed in as the holder of 1,000 attributions and as the holder of two.
+Targets: the trivial view (/bench/ping), the cached wizard answer (anonymous), the profile
+page signed in as the holder of 1,000 attributions and as the holder of two, and the local
+manager's role list of the largest enterprise (100,000 attributions) and of enterprise #2
+(ten). Issue 16 asks for the profile and the role list at 0.25 of the trivial view's
+requests per second at least, the cached wizard answer at 0.5; the last column says which
+hold.
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+
+# Issue 16: requests per second of each page as a share of the trivial view's.
+TARGET_RATIOS = {"wizard answer": 0.5, "profile": 0.25, "roles list": 0.25}
 
 
 async def _load(
@@ -79,6 +87,19 @@ def _request(path: str, cookie: str | None) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
+def _employer_quality(k: int) -> int:
+    """The id of enterprise #k's "employer" quality (#1: 100,000 attributions, #2: ten)."""
+    import django
+
+    django.setup()
+    from bench.scale_data import enterprise_number
+    from enterprises.models import EnterpriseQuality
+
+    return EnterpriseQuality.objects.get(
+        enterprise__number=enterprise_number(k), quality__code="employer"
+    ).pk
+
+
 def _session_cookie(email: str) -> str:
     import django
 
@@ -122,11 +143,14 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
 
+    manager = _session_cookie("gl@bench.example")
     targets = [
         ("ping (trivial view)", "/bench/ping", None),
         ("wizard answer, cached", "/wizard/gl-manage-roles/", None),
         ("profile, 1,000 attributions", "/profile/", _session_cookie("holder@bench.example")),
         ("profile, 2 attributions", "/profile/", _session_cookie("few@bench.example")),
+        ("roles list, 100,000", f"/roles/q/{_employer_quality(1)}/", manager),
+        ("roles list, 10", f"/roles/q/{_employer_quality(2)}/", manager),
     ]
     server = start_gunicorn(args.port, args.workers)
     results = {name: [0, 0, []] for name, _, _ in targets}
@@ -160,14 +184,23 @@ def main(argv=None) -> int:
         f"gunicorn {args.workers} sync workers, {args.connections} connections in flight, "
         f"{args.rounds} x {args.seconds:g} s per target"
     )
-    print(f"{'target':<30} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}")
+    print(
+        f"{'target':<30} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}"
+        "  target"
+    )
     for name, _, _ in targets:
         done, errors, latencies = results[name]
         latencies.sort()
         p50 = latencies[len(latencies) // 2] * 1000 if latencies else 0
         p95 = latencies[int(len(latencies) * 0.95)] * 1000 if latencies else 0
         rate = done / total
-        print(f"{name:<30} {rate:>8.1f} {rate / floor:>6.2f} {p50:>8.1f} {p95:>8.1f} {errors:>6}")
+        wanted = next((v for prefix, v in TARGET_RATIOS.items() if name.startswith(prefix)), None)
+        verdict = "" if wanted is None else ("ok" if rate / floor >= wanted else "MISSED")
+        verdict = verdict and f"{verdict} (>= {wanted:g})"
+        print(
+            f"{name:<30} {rate:>8.1f} {rate / floor:>6.2f} {p50:>8.1f} {p95:>8.1f} {errors:>6}"
+            f"  {verdict}"
+        )
     print(
         f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
         f"(nproc {os.cpu_count()})"

@@ -20,7 +20,6 @@ This module imports only the models, the chain table, the mandates' rule table
 from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
-from guardian.shortcuts import get_user_perms
 
 from enterprises import chain
 from enterprises.models import (
@@ -28,9 +27,11 @@ from enterprises.models import (
     Enterprise,
     EnterpriseQuality,
     EnterpriseQualityUserObjectPermission,
+    EnterpriseUserObjectPermission,
     Mandate,
 )
 from mandates import rules as mandate_rules
+from portal import db
 from portal.permissions import Refused
 
 Kind = chain.Kind
@@ -66,6 +67,28 @@ def refuse(perm: str, reason=None) -> Refused:
     )
 
 
+def _quality_grants(user, enterprise):
+    return EnterpriseQualityUserObjectPermission.objects.filter(
+        user_id=user, content_object__enterprise_id=enterprise
+    ).values_list("content_object_id", "permission__codename")
+
+
+# Asked on every page of a local manager: compiled once per process and prepared (portal.db).
+_QUALITY_GRANTS = db.Statement(_quality_grants, user=-918_273_645, enterprise=-918_273_646)
+
+
+def _enterprise_grants(user, enterprise):
+    # What guardian's get_user_perms reads for a direct-foreign-key table, without the
+    # content-type join (the table holds the enterprise's permissions only).
+    return EnterpriseUserObjectPermission.objects.filter(
+        user_id=user, content_object_id=enterprise
+    ).values_list("permission__codename")
+
+
+# Asked on every page of an enterprise (its chain, its detail, its designations).
+_ENTERPRISE_GRANTS = db.Statement(_enterprise_grants, user=-918_273_648, enterprise=-918_273_649)
+
+
 class Access:
     """What one person is in one enterprise (computed lazily, once per request)."""
 
@@ -80,7 +103,8 @@ class Access:
         """Guardian codenames granted to the person directly on the enterprise."""
         if not self.user.is_authenticated:
             return frozenset()
-        return frozenset(get_user_perms(self.user, self.enterprise))
+        rows = _ENTERPRISE_GRANTS.rows(user=self.user.pk, enterprise=self.enterprise.pk)
+        return frozenset(codename for (codename,) in rows)
 
     @cached_property
     def is_lr(self) -> bool:
@@ -104,9 +128,7 @@ class Access:
         for all of them (the direct-foreign-key table, as `get_user_perms` reads it)."""
         if not self.user.is_authenticated:
             return {}
-        rows = EnterpriseQualityUserObjectPermission.objects.filter(
-            user=self.user, content_object__enterprise=self.enterprise
-        ).values_list("content_object_id", "permission__codename")
+        rows = _QUALITY_GRANTS.rows(user=self.user.pk, enterprise=self.enterprise.pk)
         perms: dict[int, set[str]] = {}
         for eq_id, codename in rows:
             perms.setdefault(eq_id, set()).add(codename)

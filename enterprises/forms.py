@@ -9,7 +9,7 @@ from accounts.validators import normalize_national_number
 from enterprises.models import Designation, Quality
 from enterprises.numbers import normalize_enterprise_number
 from enterprises.services import PersonData
-from portal.forms import ReasonField, SubmissionKeyMixin
+from portal.forms import ModelChoiceField, ReasonField, SubmissionKeyMixin
 from portal.languages import default_language, language_choices
 from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, SafeTextMixin, max_length
 
@@ -123,7 +123,7 @@ CoRaeFormSet = forms.formset_factory(CoRaeForm, extra=2, max_num=5, validate_max
 
 
 class QualityActivateForm(SubmissionKeyMixin, forms.Form):
-    quality = forms.ModelChoiceField(
+    quality = ModelChoiceField(
         label=_("Quality"), queryset=Quality.objects.none(), empty_label=None
     )
 

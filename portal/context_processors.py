@@ -49,6 +49,9 @@ def portal(request) -> dict:
         "header_enterprises": acting,
         "manages_roles": manages_roles,
         "debug_mailbox": settings.DEBUG,
-        "is_contact_centre": lambda: in_group(user, CONTACT_CENTRE) and user.is_staff,
+        # Staff first: the group look-up is a query, which the many who are not staff skip.
+        "is_contact_centre": lambda: (
+            bool(user and user.is_staff) and in_group(user, CONTACT_CENTRE)
+        ),
         "may_administer": may_administer,
     }

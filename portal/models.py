@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.choices import ChoiceLabels
 
-class TimeStamped(models.Model):
+
+class TimeStamped(ChoiceLabels):
     """When a row was created and last saved: every model of the portal's state has both."""
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -102,7 +104,7 @@ class Action(models.TextChoices):
     )
 
 
-class AuditEvent(models.Model):
+class AuditEvent(ChoiceLabels):
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_national_number
-from portal.forms import SubmissionKeyMixin
+from portal.forms import ModelChoiceField, ModelMultipleChoiceField, SubmissionKeyMixin
 from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, SafeTextMixin, max_length, text_error
 from roles.models import AccessLink, Invitation, RoleAttribution, Source
 from roles.services import Invitee
 
 
-class RolesField(forms.ModelMultipleChoiceField):
+class RolesField(ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj) -> str:
@@ -226,9 +226,7 @@ class BatchConfirmForm(SubmissionKeyMixin, forms.Form):
 
 class AttributionFilterForm(SafeTextMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    role = forms.ModelChoiceField(
-        queryset=None, label=_("Role"), required=False, empty_label=_("All")
-    )
+    role = ModelChoiceField(queryset=None, label=_("Role"), required=False, empty_label=_("All"))
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -261,7 +259,7 @@ class AttributionFilterForm(SafeTextMixin, forms.Form):
 
 
 class EmailChangeForm(SafeTextMixin, forms.Form):
-    attributions = forms.ModelMultipleChoiceField(
+    attributions = ModelMultipleChoiceField(
         queryset=None,
         label=_("Attributions whose e-mail changes"),
         widget=forms.CheckboxSelectMultiple,

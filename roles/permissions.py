@@ -12,6 +12,7 @@ from django.http import Http404
 from enterprises import chain
 from enterprises.access import ROLE_MANAGEMENT_WHO_CAN, Access
 from enterprises.models import Designation, Enterprise, EnterpriseQuality, Mandate
+from enterprises.selectors import enterprise_quality_by_pk
 from portal.tokens import hash_token
 from roles import selectors
 from roles.models import (
@@ -53,11 +54,7 @@ def refuse_non_manager_anywhere(user) -> None:
 
 def managed_quality_for_user(user, enterprise_quality_id: int) -> EnterpriseQuality:
     """The activated quality whose roles this user manages, or 404 / explained 403."""
-    eq = (
-        EnterpriseQuality.objects.select_related("enterprise", "quality")
-        .filter(pk=enterprise_quality_id)
-        .first()
-    )
+    eq = enterprise_quality_by_pk(enterprise_quality_id)
     if eq is None or not user.is_authenticated:
         raise Http404
     # Only an active GL or co-GL designation of this quality grants it (`Access` reads

@@ -1,11 +1,22 @@
 """Reads of the roles app, scoped by permission. No view filters by hand."""
 
-from django.db.models import Case, CharField, Count, IntegerField, Q, Value, When
-from django.db.models.functions import Cast
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user, get_users_with_perms
+from guardian.shortcuts import get_users_with_perms
 
-from enterprises.models import EnterpriseQuality
+from enterprises.models import EnterpriseQuality, EnterpriseQualityUserObjectPermission
+from portal.db import Statement
 from portal.models import AuditEvent
 from roles.models import (
     AccessLink,
@@ -33,14 +44,16 @@ def managed_qualities(user):
     """Activated qualities whose roles this person manages (GL or co-GL)."""
     if not user.is_authenticated:
         return EnterpriseQuality.objects.none()
+    # The person's direct grants, read from guardian's direct-foreign-key table as
+    # `enterprises.access.Access` reads them for the quality's own pages (so the list holds
+    # exactly the qualities whose pages open). guardian's `get_objects_for_user` adds the
+    # groups' grants (the portal gives none on qualities) with an OR that PostgreSQL answers
+    # by filtering all 20,000 activated qualities: 25 ms for a person of one quality.
+    granted = EnterpriseQualityUserObjectPermission.objects.filter(
+        user=user, permission__codename="manage_roles"
+    ).values("content_object_id")
     return (
-        get_objects_for_user(
-            user,
-            "enterprises.manage_roles",
-            EnterpriseQuality.objects.filter(status=EnterpriseQuality.Status.ACTIVE),
-            accept_global_perms=False,
-            with_superuser=False,
-        )
+        EnterpriseQuality.objects.filter(status=EnterpriseQuality.Status.ACTIVE, pk__in=granted)
         .select_related("enterprise", "quality")
         .order_by("enterprise__name", "quality__position")
     )
@@ -53,8 +66,10 @@ def roles_for_quality(enterprise_quality):
 def attributions_for_manager(enterprise_quality, *, params: dict | None = None):
     """The manager's list: search, filters and sorting from (validated) query params."""
     params = params or {}
+    # The rows show the person's name as written on the attribution and whether an account
+    # is linked (`person_id`): the account itself is not joined.
     qs = RoleAttribution.objects.filter(enterprise_quality=enterprise_quality).select_related(
-        "role__application", "person"
+        "role__application"
     )
     q = (params.get("q") or "").strip()
     if q:
@@ -140,6 +155,30 @@ def pending_requests_for_manager(enterprise_quality):
         .select_related("person", "link")
         .order_by("created_at")
     )
+
+
+def _count_of(queryset):
+    # COUNT(*) of a queryset as a scalar subquery (0 when it has no row).
+    counted = queryset.order_by().values(one=Value(1)).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _waiting_counts(enterprise_quality):
+    return EnterpriseQuality.objects.filter(pk=enterprise_quality).values_list(
+        _count_of(invitations_for_manager(OuterRef("pk"))),
+        _count_of(pending_requests_for_manager(OuterRef("pk"))),
+    )
+
+
+# The list's notice of what waits for the manager: both counts in one prepared statement
+# (portal.db), from the selectors above, instead of two queries built on each request.
+_WAITING_COUNTS = Statement(_waiting_counts, enterprise_quality=-918_273_647)
+
+
+def waiting_for_manager(enterprise_quality) -> tuple[int, int]:
+    """(invitations still needing the manager, access requests waiting for approval)."""
+    invitations, requests = _WAITING_COUNTS.rows(enterprise_quality=enterprise_quality.pk)[0]
+    return invitations, requests
 
 
 def attributions_for_person(user):

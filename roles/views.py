@@ -85,6 +85,7 @@ def attribution_list(request, eq_id: int):
     page = TwoEndedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    invitations_count, requests_count = selectors.waiting_for_manager(eq)
     return render(
         request,
         "roles/attribution_list.html",
@@ -93,8 +94,8 @@ def attribution_list(request, eq_id: int):
             form=form,
             page=page,
             query=query.urlencode(),
-            invitations_count=selectors.invitations_for_manager(eq).count(),
-            requests_count=selectors.pending_requests_for_manager(eq).count(),
+            invitations_count=invitations_count,
+            requests_count=requests_count,
         ),
     )
 

@@ -2,9 +2,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
+from portal import public_html
 from portal.languages import default_language
 from wizard.rendering import HOME_SLUG
-from wizard.selectors import held_profiles, public_page
+from wizard.selectors import cache_generation, held_profiles, public_page
 
 TEMPLATE = "wizard/page.html"
 HELD_PROFILES_SHOWN = 12
@@ -21,7 +22,13 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _show(request: HttpRequest, slug: str) -> HttpResponse:
-    rendered = public_page(slug, get_language() or default_language())
+    language = get_language() or default_language()
+    # An anonymous visit gets the page's HTML as kept for every anonymous visitor: the
+    # cache generation changes whenever the wizard is published (wizard.selectors).
+    kept = public_html.key_for(request, lambda: ("wizard", cache_generation(), language, slug))
+    if kept is not None and (response := public_html.serve(request, kept)) is not None:
+        return response
+    rendered = public_page(slug, language)
     if rendered is None:
         raise Http404
     # The person's own profiles are never cached: the cached part is the public page only.
@@ -31,13 +38,12 @@ def _show(request: HttpRequest, slug: str) -> HttpResponse:
         # One more than shown tells whether there are more (the page then links to the
         # person's enterprises): the cost stays the same whatever their number.
         profiles = held_profiles(request.user, limit=HELD_PROFILES_SHOWN + 1)
-    return render(
-        request,
-        TEMPLATE,
-        {
-            "page": rendered,
-            "held_profiles": profiles[:HELD_PROFILES_SHOWN],
-            "more_held_profiles": len(profiles) > HELD_PROFILES_SHOWN,
-            "help_slug": slug if slug != HOME_SLUG else None,
-        },
-    )
+    context = {
+        "page": rendered,
+        "held_profiles": profiles[:HELD_PROFILES_SHOWN],
+        "more_held_profiles": len(profiles) > HELD_PROFILES_SHOWN,
+        "help_slug": slug if slug != HOME_SLUG else None,
+    }
+    if kept is not None:
+        return public_html.keep(request, kept, TEMPLATE, context)
+    return render(request, TEMPLATE, context)

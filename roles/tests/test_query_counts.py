@@ -72,3 +72,27 @@ def test_profile_queries_do_not_grow(client, gl, eq, dimona, person):
     small = _count(client, reverse("roles:profile"))
     give(1000)
     assert _count(client, reverse("roles:profile")) == small
+
+
+def test_the_list_counts_what_waits_for_the_manager_as_the_selectors_list_it(
+    client, gl, eq, other_eq, dimona, django_capture_on_commit_callbacks
+):
+    from roles import selectors
+    from roles.tests.helpers import invite
+
+    for email in ("a@example.test", "b@example.test"):
+        invite(django_capture_on_commit_callbacks, actor=gl, eq=eq, roles=[dimona], email=email)
+    assert selectors.waiting_for_manager(eq) == (
+        selectors.invitations_for_manager(eq).count(),
+        selectors.pending_requests_for_manager(eq).count(),
+    )
+    assert selectors.waiting_for_manager(eq)[0] == 2
+    assert selectors.waiting_for_manager(other_eq) == (0, 0)
+    client.force_login(gl)
+    assert (
+        "2 "
+        in client.get(reverse("roles:list", args=[eq.pk]))
+        .content.decode()
+        .split('class="notice"')[1]
+        .split("</p>")[0]
+    )
