@@ -24,25 +24,29 @@ class ClientMandateQuerySet(models.QuerySet):
         """The mandates whose period counts (active, or transferred up to the transfer)."""
         return self.filter(state__in=rules.HOLDING_STATES)
 
+    def not_over(self, on=None):
+        """Whose period has not ended by day `on` (it may not have started yet)."""
+        on = on or timezone.localdate()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+    def between_active_parties(self):
+        """Between two enterprises still active and registered on the portal."""
+        from enterprises.models import Enterprise
+
+        return self.filter(
+            mandator__status=Enterprise.Status.ACTIVE,
+            mandator__registration__isnull=False,
+            mandatary__status=Enterprise.Status.ACTIVE,
+            mandatary__registration__isnull=False,
+        )
+
     def in_effect(self, on=None):
         """What a provider may act under on day `on` (today by default): a holding mandate
         whose period contains the day, between two enterprises still active and registered
         on the portal. The one rule of "may P act for C in group G now": read on every
         request, never cached, so ending or transferring a mandate ends it at once."""
-        from enterprises.models import Enterprise
-
         on = on or timezone.localdate()
-        return (
-            self.holding()
-            .filter(start_date__lte=on)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-            .filter(
-                mandator__status=Enterprise.Status.ACTIVE,
-                mandator__registration__isnull=False,
-                mandatary__status=Enterprise.Status.ACTIVE,
-                mandatary__registration__isnull=False,
-            )
-        )
+        return self.holding().filter(start_date__lte=on).not_over(on).between_active_parties()
 
     def overlapping(self, start, end):
         """Mandates whose period [start_date, end_date] meets [start, end] (None: open)."""

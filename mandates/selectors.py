@@ -46,6 +46,23 @@ def in_effect_for(
     return qs.select_related("mandator", "mandatary", "group")
 
 
+def workable_by(enterprise_quality, *, on: date | None = None):
+    """The mandates under which the local managers of this activated quality give their
+    own staff roles for clients: holding and not over on `on` (one that starts later may be
+    prepared: its roles count from its start), received by the quality's enterprise, for a
+    group that asks the mandatary for this quality, between enterprises still active and
+    registered. The scope of every "act for a client" page and service."""
+    return (
+        ClientMandate.objects.holding()
+        .not_over(on)
+        .between_active_parties()
+        .filter(
+            mandatary_id=enterprise_quality.enterprise_id,
+            group__mandatary_qualities=enterprise_quality.quality_id,
+        )
+    )
+
+
 def groups():
     return ApplicationGroup.objects.filter(is_available=True).order_by("position", "code")
 

@@ -30,6 +30,7 @@ from portal import submissions
 from portal.audit import Action, audit
 from portal.outbox import enqueue
 from portal.refusals import Refusal, refusing_invalid
+from roles import services as role_services
 from roles.models import ApplicationGroup
 
 Side = rules.Side
@@ -342,6 +343,7 @@ def mandate_validate(
                 old.full_clean()
             old.save(update_fields=["state", "end_date", "ended_at", "ended_by", "updated_at"])
             _record(actor=actor, mandate=old, action=Action.MANDATE_TRANSFERRED, to=mandate.pk)
+            role_services.attributions_end_with_mandate(actor=actor, mandate=old)
         mandate.state = State.ACTIVE
         mandate.answered_by = actor
         mandate.answered_at = now
@@ -379,6 +381,8 @@ def mandate_end(
         mandate.ended_at = timezone.now()
         mandate.save(update_fields=["state", "ended_by", "ended_at", "updated_at"])
         _record(actor=actor, mandate=mandate, action=Action.MANDATE_ENDED, side=side.value)
+        # The provider's staff stop acting for the client with it, in this transaction.
+        role_services.attributions_end_with_mandate(actor=actor, mandate=mandate)
         return mandate
 
 

@@ -11,7 +11,7 @@ Invariants kept by the database (named constraints `roles_<model>_<rule>`):
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +90,13 @@ class RoleQuerySet(models.QuerySet):
     def for_quality(self, quality):
         return self.available().filter(application__quality=quality)
 
+    def offered(self, enterprise_quality, mandate=None):
+        """What a local manager of `enterprise_quality` may give: the roles of the quality's
+        own applications, or, under a mandate, the client's roles of the mandate's group."""
+        if mandate is None:
+            return self.for_quality(enterprise_quality.quality_id)
+        return self.available().filter(application__groups=mandate.group_id).distinct()
+
 
 class Role(models.Model):
     application = models.ForeignKey(
@@ -135,14 +142,26 @@ class AttributionQuerySet(models.QuerySet):
         """What an application may rely on right now: a current attribution, in an
         enterprise still registered and active, under a quality still activated there.
         Read on every token check and every decision (never cached), so ending any link of
-        that chain ends the access on the very next call."""
-        from enterprises.models import Enterprise, EnterpriseQuality
+        that chain ends the access on the very next call.
 
-        return self.current(on).filter(
-            person__isnull=False,
-            enterprise_quality__status=EnterpriseQuality.Status.ACTIVE,
-            enterprise__status=Enterprise.Status.ACTIVE,
-            enterprise__registration__isnull=False,
+        An attribution given under a mandate (`mandate` set: a provider's staff acting for
+        the client) counts only while that mandate is in effect on the day
+        (`ClientMandate.objects.in_effect`, the one rule of "may P act for C now"): ending
+        or transferring the mandate, or its end date passing, ends the access with it."""
+        from enterprises.models import Enterprise, EnterpriseQuality
+        from mandates.models import ClientMandate
+
+        on = on or timezone.localdate()
+        under_mandate = ClientMandate.objects.in_effect(on).filter(pk=OuterRef("mandate_id"))
+        return (
+            self.current(on)
+            .filter(
+                person__isnull=False,
+                enterprise_quality__status=EnterpriseQuality.Status.ACTIVE,
+                enterprise__status=Enterprise.Status.ACTIVE,
+                enterprise__registration__isnull=False,
+            )
+            .filter(Q(mandate__isnull=True) | Exists(under_mandate))
         )
 
     def expiring_within(self, days: int):
@@ -161,19 +180,34 @@ class RoleAttribution(TimeStamped):
         EXPIRED = "expired", _("expired")
         DEACTIVATED = "deactivated", _("deactivated by the holder")
 
+    # The enterprise acted for: the one whose applications the role opens. Under a
+    # mandate that is the mandator (the client), not the provider that manages the role.
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         on_delete=models.PROTECT,
         related_name="role_attributions",
         verbose_name=_("enterprise"),
     )
-    # Denormalised from role.application.quality: the manager's scope is one activated
-    # quality, and every list filters on it.
+    # The activated quality whose local managers manage the attribution: the manager's
+    # scope, and every list filters on it. Without a mandate, the quality of
+    # role.application in `enterprise`; under a mandate, the provider's quality that
+    # receives such mandates (social secretariat, service provider), in the mandatary.
     enterprise_quality = models.ForeignKey(
         "enterprises.EnterpriseQuality",
         on_delete=models.PROTECT,
         related_name="role_attributions",
         verbose_name=_("quality"),
+    )
+    # Set when a provider's local manager gave the role to the provider's own staff for a
+    # client: "acting for `enterprise`, through `mandate.mandatary`". Effective only while
+    # the mandate is (AttributionQuerySet.effective); ended with it (mandates.services).
+    mandate = models.ForeignKey(
+        "mandates.ClientMandate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attributions",
+        verbose_name=_("under the mandate"),
     )
     role = models.ForeignKey(
         Role, on_delete=models.PROTECT, related_name="attributions", verbose_name=_("role")
@@ -243,17 +277,35 @@ class RoleAttribution(TimeStamped):
             models.Index(fields=["enterprise_quality", "role", "id"], name="roles_attr_eq_role"),
             models.Index(fields=["person", "status"], name="roles_attr_person_status"),
             models.Index(fields=["status", "valid_until"], name="roles_attr_status_until"),
+            # What ends with a mandate (mandates.services).
+            models.Index(
+                fields=["mandate", "status"],
+                condition=Q(mandate__isnull=False),
+                name="roles_attr_mandate_status",
+            ),
         ]
         constraints = [
+            # Held in the enterprise's own right, and held through a provider under a
+            # mandate, are two different things: each is unique on its own.
             models.UniqueConstraint(
                 fields=["enterprise", "role", "person"],
-                condition=Q(status="active", person__isnull=False),
+                condition=Q(status="active", person__isnull=False, mandate__isnull=True),
                 name="roles_roleattribution_one_active_per_person",
             ),
             models.UniqueConstraint(
                 fields=["enterprise", "role", "national_number"],
-                condition=Q(status="active") & ~Q(national_number=""),
+                condition=Q(status="active", mandate__isnull=True) & ~Q(national_number=""),
                 name="roles_roleattribution_one_active_per_national_number",
+            ),
+            models.UniqueConstraint(
+                fields=["mandate", "role", "person"],
+                condition=Q(status="active", person__isnull=False, mandate__isnull=False),
+                name="roles_roleattribution_one_active_per_person_under_mandate",
+            ),
+            models.UniqueConstraint(
+                fields=["mandate", "role", "national_number"],
+                condition=Q(status="active", mandate__isnull=False) & ~Q(national_number=""),
+                name="roles_roleattribution_one_active_per_national_number_under_mandate",
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
@@ -333,11 +385,21 @@ class Invitation(TimeStamped):
         REVOKED = "revoked", _("revoked")
         FAILED = "failed", _("delivery failed")
 
+    # As on RoleAttribution: the enterprise acted for, the managing quality, and the
+    # mandate when a provider invites its staff to act for a client.
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
     )
     enterprise_quality = models.ForeignKey(
         "enterprises.EnterpriseQuality", on_delete=models.PROTECT, related_name="invitations"
+    )
+    mandate = models.ForeignKey(
+        "mandates.ClientMandate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("under the mandate"),
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -467,6 +529,15 @@ class AccessLink(TimeStamped):
 
     enterprise_quality = models.ForeignKey(
         "enterprises.EnterpriseQuality", on_delete=models.PROTECT, related_name="access_links"
+    )
+    # A provider's link for its staff to act for one client (the roles are the client's).
+    mandate = models.ForeignKey(
+        "mandates.ClientMandate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_links",
+        verbose_name=_("under the mandate"),
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     label = models.CharField(_("label"), max_length=200)

@@ -200,11 +200,16 @@ def build_provider(*, name: str = "Secrétariat Social Test") -> Chain:
     """A whole chain (tests/personas.build_chain) whose enterprise is a social secretariat:
     the quality that mandates for the catalogue's groups require, activated by its RAE."""
     provider = build_chain(name=name)
-    provider.people["secretariat"] = enterprise_services.quality_activate(
+    secretariat = enterprise_services.quality_activate(
         actor=provider.rae,
         enterprise=provider.enterprise,
         quality=Quality.objects.get(code="social-secretariat"),
     )
+    # The local manager of the secretariat quality: who gives the provider's staff roles
+    # for its clients; `staff`, one of those employees.
+    sec_gl, staff = UserFactory(), UserFactory()
+    designate_and_accept(provider.rae, sec_gl, kind=Kind.GL, enterprise_quality=secretariat)
+    provider.people.update(secretariat=secretariat, sec_gl=sec_gl, staff=staff)
     return provider
 
 

@@ -17,6 +17,7 @@ from roles.services.attributions import (
     attribution_end,
     attribution_grant_direct,
     attributions_attach,
+    attributions_end_with_mandate,
 )
 from roles.services.bulk import batch_confirm, batch_parse
 from roles.services.bulk_csv import CSV_COLUMNS, MAX_CSV_ROWS
@@ -49,6 +50,7 @@ __all__ = [
     "attribution_end",
     "attribution_grant_direct",
     "attributions_attach",
+    "attributions_end_with_mandate",
     "batch_confirm",
     "batch_parse",
     "email_change_request",

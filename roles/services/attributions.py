@@ -8,6 +8,7 @@ was given (direct, invitation, link).
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,8 +19,13 @@ from portal.outbox import enqueue
 from portal.refusals import Refusal, refusing_invalid
 from relying import task_names as relying_task_names
 from roles import task_names
-from roles.models import Role, RoleAttribution, Source
-from roles.services.common import _check_end_date, _check_roles_in_scope
+from roles.models import AccessLink, Invitation, Role, RoleAttribution, Source
+from roles.services.common import (
+    _check_end_date,
+    _check_roles_in_scope,
+    _hold_mandate,
+    _period_under,
+)
 
 
 def _person_for_national_number(national_number: str):
@@ -32,8 +38,10 @@ def _person_for_national_number(national_number: str):
     return person if person is not None and person.is_active else None
 
 
-def _already_active(*, enterprise, role, person=None, national_number="") -> bool:
-    qs = RoleAttribution.objects.active().filter(enterprise=enterprise, role=role)
+def _already_active(*, enterprise, role, person=None, national_number="", mandate=None) -> bool:
+    # Held in the enterprise's own right and held under a mandate are counted apart (as
+    # the unique constraints do).
+    qs = RoleAttribution.objects.active().filter(enterprise=enterprise, role=role, mandate=mandate)
     if person is not None:
         return qs.filter(person=person).exists() or (
             bool(national_number) and qs.filter(national_number=national_number).exists()
@@ -56,16 +64,26 @@ def _create_attribution(
     invitation=None,
     link=None,
     valid_from: date | None = None,
+    mandate=None,
 ) -> RoleAttribution | None:
-    """One attribution, or None when the same role is already active for that person."""
-    enterprise = enterprise_quality.enterprise
+    """One attribution, or None when the same role is already active for that person.
+
+    Under a mandate the role is the client's (`enterprise` = the mandator), managed in
+    the provider's quality, and lies within the mandate's period."""
+    enterprise = mandate.mandator if mandate is not None else enterprise_quality.enterprise
     if _already_active(
-        enterprise=enterprise, role=role, person=person, national_number=national_number
+        enterprise=enterprise,
+        role=role,
+        person=person,
+        national_number=national_number,
+        mandate=mandate,
     ):
         return None
+    valid_from, valid_until = _period_under(mandate, valid_from, valid_until)
     attribution = RoleAttribution(
         enterprise=enterprise,
         enterprise_quality=enterprise_quality,
+        mandate=mandate,
         role=role,
         person=person,
         national_number=national_number or "",
@@ -91,7 +109,8 @@ def _create_attribution(
         action=Action.ROLE_ATTRIBUTED,
         enterprise=enterprise,
         target=attribution,
-        details={"role": role.code, "source": source},
+        details={"role": role.code, "source": source}
+        | ({"mandate": mandate.pk, "through": mandate.mandatary.number} if mandate else {}),
     )
     return attribution
 
@@ -108,12 +127,14 @@ def attribution_grant_direct(
     valid_until: date | None = None,
     valid_from: date | None = None,
     submission_key: str = "",
+    mandate=None,
 ) -> list[RoleAttribution]:
     """Direct attribution by national number; the person is notified by e-mail.
 
     A future start date makes the attribution active but not yet current (no access
-    before that day: `RoleAttribution.objects.current()`)."""
-    _check_roles_in_scope(enterprise_quality, roles)
+    before that day: `RoleAttribution.objects.current()`). With `mandate`: a provider's
+    manager gives the client's roles to the provider's own staff."""
+    _check_roles_in_scope(enterprise_quality, roles, mandate)
     with refusing_invalid():
         national_number = normalize_national_number(national_number)
     _check_end_date(valid_until)
@@ -122,6 +143,7 @@ def attribution_grant_direct(
         raise Refusal(_("The end date must follow the start date."))
     with transaction.atomic():
         claim = submissions.claim(user=actor, key=submission_key)
+        _hold_mandate(enterprise_quality, mandate)
         person = _person_for_national_number(national_number)
         created = []
         for role in roles:
@@ -137,6 +159,7 @@ def attribution_grant_direct(
                 valid_until=valid_until,
                 valid_from=valid_from,
                 source=Source.DIRECT,
+                mandate=mandate,
             )
             if attribution is not None:
                 created.append(attribution)
@@ -167,6 +190,73 @@ def attribution_end(*, actor, attribution: RoleAttribution, revoke: bool = False
         enqueue(task_names.NOTIFY_ATTRIBUTION_ENDED, attribution.pk)
         # The application's sessions built on it are told (a revocation event).
         enqueue(relying_task_names.ATTRIBUTIONS_ENDED, attribution.pk)
+
+
+def attributions_end_with_mandate(*, actor, mandate) -> int:
+    """The roles given under `mandate`, as it stops: at once when it ended (state ended,
+    or the registry stopped a party), or, when it was transferred, on its last day (the
+    new provider's staff take over the day after; no gap, no overlap). Pending invitations
+    under it are revoked and its links disabled. Called inside the mandate's own
+    transaction (mandates.services); the holders are told, and the applications get
+    their revocation events. Returns how many attributions ended or were cut."""
+    from mandates.models import ClientMandate
+
+    now = timezone.now()
+    active = RoleAttribution.objects.active().filter(mandate=mandate).select_related("enterprise")
+    touched = 0
+    if mandate.state == ClientMandate.State.TRANSFERRED:
+        last_day = mandate.end_date
+        for attribution in active.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=last_day)):
+            attribution.valid_until = max(last_day, attribution.valid_from)
+            attribution.save(update_fields=["valid_until", "updated_at"])
+            audit(
+                actor=actor,
+                action=Action.ROLE_ENDED,
+                enterprise=attribution.enterprise,
+                target=attribution,
+                details={
+                    "mandate": mandate.pk,
+                    "reason": "mandate_transferred",
+                    "until": last_day.isoformat(),
+                },
+            )
+            touched += 1
+        Invitation.objects.pending().filter(mandate=mandate).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=last_day)
+        ).update(valid_until=last_day, updated_at=now)
+        AccessLink.objects.filter(mandate=mandate).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=last_day)
+        ).update(valid_until=last_day, updated_at=now)
+        return touched
+    for attribution in active:
+        attribution.status = RoleAttribution.Status.ENDED
+        attribution.ended_at = now
+        attribution.ended_by = actor
+        attribution.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
+        audit(
+            actor=actor,
+            action=Action.ROLE_ENDED,
+            enterprise=attribution.enterprise,
+            target=attribution,
+            details={"mandate": mandate.pk, "reason": "mandate_ended"},
+        )
+        enqueue(task_names.NOTIFY_ATTRIBUTION_ENDED, attribution.pk)
+        enqueue(relying_task_names.ATTRIBUTIONS_ENDED, attribution.pk)
+        touched += 1
+    for invitation in Invitation.objects.pending().filter(mandate=mandate):
+        invitation.status = Invitation.Status.REVOKED
+        invitation.save(update_fields=["status", "updated_at"])
+        audit(
+            actor=actor,
+            action=Action.INVITATION_REVOKED,
+            enterprise=invitation.enterprise,
+            target=invitation,
+            details={"mandate": mandate.pk, "reason": "mandate_ended"},
+        )
+    AccessLink.objects.filter(mandate=mandate, status=AccessLink.Status.ACTIVE).update(
+        status=AccessLink.Status.DISABLED, updated_at=now
+    )
+    return touched
 
 
 def attributions_attach(*, person) -> int:

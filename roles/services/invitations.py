@@ -20,7 +20,7 @@ from portal.refusals import Refusal, refusing_invalid
 from roles import delivery, task_names
 from roles.models import Invitation, Role, RoleAttribution, Source
 from roles.services.attributions import _create_attribution
-from roles.services.common import _check_end_date, _check_roles_in_scope
+from roles.services.common import _check_end_date, _check_roles_in_scope, _hold_mandate
 from roles.services.rate_limits import _check_and_count_invitations
 
 
@@ -50,10 +50,13 @@ def invitations_create(
     message: str = "",
     language: str = "",
     submission_key: str = "",
+    mandate=None,
 ) -> list[Invitation]:
+    """With `mandate`: a provider's manager invites its own staff to act for the
+    mandate's client (the roles are the client's, the invitation the client's too)."""
     from enterprises.models import EnterpriseQuality
 
-    _check_roles_in_scope(enterprise_quality, roles)
+    _check_roles_in_scope(enterprise_quality, roles, mandate)
     _check_end_date(valid_until)
     if not invitees:
         raise Refusal(_("Add at least one person to invite."))
@@ -64,14 +67,16 @@ def invitations_create(
         # the other, so the second finds the first's invitation open.
         claim = submissions.claim(user=actor, key=submission_key)
         EnterpriseQuality.objects.select_for_update().filter(pk=enterprise_quality.pk).first()
-        _check_not_invited(enterprise_quality, roles, invitees)
+        _hold_mandate(enterprise_quality, mandate)
+        _check_not_invited(enterprise_quality, roles, invitees, mandate)
         _check_and_count_invitations(
             actor=actor, enterprise=enterprise_quality.enterprise, count=len(invitees)
         )
         for invitee in invitees:
             invitation = Invitation(
-                enterprise=enterprise_quality.enterprise,
+                enterprise=mandate.mandator if mandate else enterprise_quality.enterprise,
                 enterprise_quality=enterprise_quality,
+                mandate=mandate,
                 invited_by=actor,
                 first_name=invitee.first_name,
                 last_name=invitee.last_name,
@@ -89,7 +94,7 @@ def invitations_create(
             audit(
                 actor=actor,
                 action=Action.INVITATION_CREATED,
-                enterprise=enterprise_quality.enterprise,
+                enterprise=invitation.enterprise,
                 target=invitation,
                 details={"roles": [r.code for r in roles], "email": invitee.email},
             )
@@ -99,7 +104,7 @@ def invitations_create(
     return created
 
 
-def _check_not_invited(enterprise_quality, roles, invitees: list[Invitee]) -> None:
+def _check_not_invited(enterprise_quality, roles, invitees: list[Invitee], mandate=None) -> None:
     """Refuse to invite a person again to the same roles while that invitation is open:
     the manager resends it instead (a new link, the old one stops working)."""
     wanted = {role.pk for role in roles}
@@ -108,6 +113,7 @@ def _check_not_invited(enterprise_quality, roles, invitees: list[Invitee]) -> No
     open_ones = (
         Invitation.objects.filter(
             enterprise_quality=enterprise_quality,
+            mandate=mandate,
             email__in=list(by_email),
             status__in=[
                 Invitation.Status.QUEUED,
@@ -141,7 +147,9 @@ def invitation_resend(*, actor, invitation: Invitation) -> None:
     """Queue a new link (the token rotates when it is sent: the old link stops working)."""
     if not invitation.can_be_resent:
         raise Refusal(_("This invitation can no longer be resent."))
-    _check_and_count_invitations(actor=actor, enterprise=invitation.enterprise, count=1)
+    _check_and_count_invitations(
+        actor=actor, enterprise=invitation.enterprise_quality.enterprise, count=1
+    )
     with transaction.atomic():
         changed = Invitation.objects.filter(
             pk=invitation.pk, status__in=[s for s in Invitation.Status if _resendable(s)]
@@ -225,6 +233,8 @@ def invitation_accept(*, actor, invitation: Invitation) -> list[RoleAttribution]
         )
         if not won:
             raise Refusal(_("This invitation can no longer be accepted."))
+        # Under a mandate that ended since it was sent: refused, and nothing accepted.
+        _hold_mandate(invitation.enterprise_quality, invitation.mandate)
         created = []
         for role in invitation.roles.all():
             attribution = _create_attribution(
@@ -239,6 +249,7 @@ def invitation_accept(*, actor, invitation: Invitation) -> list[RoleAttribution]
                 valid_until=invitation.valid_until,
                 source=Source.INVITATION,
                 invitation=invitation,
+                mandate=invitation.mandate,
             )
             if attribution is not None:
                 created.append(attribution)

@@ -17,7 +17,7 @@ from portal.refusals import Refusal, refusing_invalid
 from roles import task_names
 from roles.models import AccessLink, AccessRequest, Role, RoleAttribution, Source
 from roles.services.attributions import _create_attribution
-from roles.services.common import _check_end_date, _check_roles_in_scope
+from roles.services.common import _check_end_date, _check_roles_in_scope, _hold_mandate
 
 
 def link_create(
@@ -31,15 +31,20 @@ def link_create(
     requires_approval: bool,
     valid_until: date | None = None,
     submission_key: str = "",
+    mandate=None,
 ) -> AccessLink:
-    _check_roles_in_scope(enterprise_quality, roles)
+    """A link to publish; with `mandate`, the provider's staff who follow it act for the
+    mandate's client (the roles are the client's)."""
+    _check_roles_in_scope(enterprise_quality, roles, mandate)
     _check_end_date(valid_until)
     if expires_at <= timezone.now():
         raise Refusal(_("The link's expiry must be in the future."))
     with transaction.atomic():
         claim = submissions.claim(user=actor, key=submission_key)
+        _hold_mandate(enterprise_quality, mandate)
         link = AccessLink(
             enterprise_quality=enterprise_quality,
+            mandate=mandate,
             created_by=actor,
             label=label,
             slug=secrets.token_urlsafe(24),  # 192 random bits
@@ -77,6 +82,7 @@ def link_disable(*, actor, link: AccessLink) -> None:
 
 
 def _grant_from_link(*, link: AccessLink, person) -> list[RoleAttribution]:
+    _hold_mandate(link.enterprise_quality, link.mandate)
     created = []
     for role in link.roles.all():
         attribution = _create_attribution(
@@ -91,6 +97,7 @@ def _grant_from_link(*, link: AccessLink, person) -> list[RoleAttribution]:
             valid_until=link.valid_until,
             source=Source.LINK,
             link=link,
+            mandate=link.mandate,
         )
         if attribution is not None:
             created.append(attribution)
