@@ -97,6 +97,13 @@ SECOND_FACTOR = frozenset(
         "roles:bulk_example",
         "roles:bulk_preview",
         "roles:bulk_progress",
+        # A provider quality's clients (other enterprises' names and numbers), and giving its
+        # staff a client's roles.
+        "roles:clients",
+        "roles:client_direct",
+        "roles:client_invite",
+        "roles:client_links",
+        "roles:client_bulk_upload",
     }
 )
 
@@ -210,6 +217,10 @@ REAUTHENTICATE_FORMS = frozenset(
         "roles:direct",
         "roles:links",
         "roles:bulk_upload",
+        "roles:client_direct",
+        "roles:client_invite",
+        "roles:client_links",
+        "roles:client_bulk_upload",
         # Giving or moving a mandate hands a provider access to a client's applications.
         "mandates:propose",
         "mandates:transfer",

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from guardian.shortcuts import get_objects_for_user
 
 from enterprises import chain
@@ -159,4 +160,107 @@ def access_managers_of(enterprise: Enterprise) -> list[tuple[str, str]]:
         email = person.email if person else designation.email
         language = (person.language if person else "") or designation.language
         recipients.append((email, language))
+    return recipients
+
+
+# --- Working under mandates: the provider's clients, who acts for the mandator -------------
+
+
+def _people_under(mandate_ref, enterprise_quality=None):
+    """How many people hold an active role under the mandate (a person by their national
+    number, else the address the role was given to), as a scalar subquery."""
+    from roles.models import RoleAttribution
+
+    rows = RoleAttribution.objects.active().filter(mandate=mandate_ref)
+    if enterprise_quality is not None:
+        rows = rows.filter(enterprise_quality=enterprise_quality)
+    counted = (
+        rows.order_by()
+        .annotate(who=Coalesce(NullIf("national_number", Value("")), "email"))
+        .values("mandate")
+        .annotate(n=Count("who", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def clients_of(enterprise_quality, *, params: dict | None = None):
+    """The provider's clients page: the mandates this quality works under
+    (`workable_by`), searched by the client's number or name, filtered by group and
+    "ending soon", each with how many of the quality's staff hold roles under it. Newest
+    first with "-id" last, the total order the two-ended paging reads from both ends (index
+    `mandates_mandatary_created`); the count is a subquery, evaluated for the page's rows."""
+    params = params or {}
+    qs = workable_by(enterprise_quality).select_related("mandator", "group")
+    q = (params.get("q") or "").strip()
+    if q:
+        digits = "".join(c for c in q if c.isdigit())
+        condition = Q(mandator__name__icontains=q)
+        if len(digits) >= 4 and len(digits) == len(q.replace(".", "").replace(" ", "")):
+            condition |= Q(mandator__number__contains=digits)
+        qs = qs.filter(condition)
+    if params.get("group"):
+        qs = qs.filter(group=params["group"])
+    if params.get("ending"):
+        qs = qs & ClientMandate.objects.ending_within(ENDING_SOON_DAYS)
+    return qs.annotate(staff_count=_people_under(OuterRef("pk"), enterprise_quality.pk)).order_by(
+        "-created_at", "-id"
+    )
+
+
+def groups_for_quality(enterprise_quality):
+    """The groups whose mandates this (provider) quality receives: the clients page's
+    filter."""
+    return groups().filter(mandatary_qualities=enterprise_quality.quality_id)
+
+
+def works_under_mandates(enterprise_quality) -> bool:
+    """Does some group's mandate ask the mandatary for this quality (a provider quality)?"""
+    return ApplicationGroup.objects.filter(
+        is_available=True, mandatary_qualities=enterprise_quality.quality_id
+    ).exists()
+
+
+def acting_for(mandate: ClientMandate):
+    """The mandator's view: who acts for it under this mandate now (the active roles given
+    under it: the holder's name and the role, nothing of who in the provider gave them).
+    Ordered by name with "-id" last (a total order for the two-ended paging)."""
+    from roles.models import RoleAttribution
+
+    return (
+        RoleAttribution.objects.active()
+        .filter(mandate=mandate)
+        .select_related("role__application")
+        .order_by("last_name", "first_name", "-id")
+    )
+
+
+def staff_under(mandate: ClientMandate) -> int:
+    """How many of the provider's people hold roles under this mandate now."""
+    return (
+        ClientMandate.objects.filter(pk=mandate.pk)
+        .values_list(_people_under(OuterRef("pk")), flat=True)
+        .first()
+        or 0
+    )
+
+
+def role_managers_under(mandate: ClientMandate) -> list[tuple[object, str, str]]:
+    """(activated quality, address, language) of the local managers of the provider's
+    qualities that hold roles under this mandate (whatever their state now: when the
+    mandate ends they were just ended): whom its end or transfer is told to, besides the
+    access managers."""
+    from enterprises.models import EnterpriseQuality
+    from roles.models import RoleAttribution
+    from roles.selectors import managers_of
+
+    held = RoleAttribution.objects.filter(mandate=mandate).values("enterprise_quality_id")
+    recipients = []
+    for eq in (
+        EnterpriseQuality.objects.filter(pk__in=held)
+        .select_related("enterprise", "quality")
+        .order_by("pk")
+    ):
+        for user in managers_of(eq):
+            recipients.append((eq, user.email, user.language))
     return recipients

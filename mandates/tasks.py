@@ -48,6 +48,34 @@ def _notify(task, mandate_id: int, event_id: int) -> None:
                     "url": url,
                 },
             )
+    if event.action in ROLES_END_WITH:
+        _notify_role_managers(task, mandate, event, seen)
+
+
+# The changes that end the roles given under a mandate: the provider's local managers who
+# gave them are told too (they are no access managers, and their staff lose the access).
+ROLES_END_WITH = frozenset({Action.MANDATE_ENDED, Action.MANDATE_TRANSFERRED})
+
+
+def _notify_role_managers(task, mandate, event, seen: set[str]) -> None:
+    for eq, email, language in selectors.role_managers_under(mandate):
+        if not email or email.lower() in seen:
+            continue
+        seen.add(email.lower())
+        url = absolute_url(reverse("roles:list", kwargs={"eq_id": eq.pk}))
+        notice(
+            task,
+            template="emails/mandate_roles_end",
+            to=email,
+            language=language,
+            context={
+                "mandate": mandate,
+                "what": Action(event.action).label,
+                "transferred": event.action == Action.MANDATE_TRANSFERRED,
+                "eq": eq,
+                "url": f"{url}?client={mandate.mandator.number}",
+            },
+        )
 
 
 @shared_task(name=task_names.EXPIRE_PROPOSALS)

@@ -159,6 +159,16 @@ def propose(request, number: str):
 def detail(request, number: str, pk: int):
     mandate, access = mandate_for_user(request.user, number, pk)
     side = access.mandate_side(mandate)
+    # The client sees who acts for it through this provider (names and roles held under the
+    # mandate now, never who in the provider gave them); the provider, how many of its
+    # people hold roles under it.
+    acting = staff = None
+    if side is Side.MANDATOR:
+        acting = TwoEndedPaginator(selectors.acting_for(mandate), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    else:
+        staff = selectors.staff_under(mandate)
     return render(
         request,
         "mandates/detail.html",
@@ -171,6 +181,8 @@ def detail(request, number: str, pk: int):
             "action_form": ActionForm(),
             "history": selectors.mandate_history(mandate),
             "transfers": selectors.pending_transfers(mandate),
+            "page": acting,
+            "staff_count": staff,
             "help_slug": HELP,
         },
     )

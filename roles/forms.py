@@ -249,9 +249,15 @@ class AttributionFilterForm(SafeTextMixin, forms.Form):
         ],
     )
 
-    def __init__(self, *args, roles_qs, **kwargs):
+    # A provider quality's list: the client (enterprise number) its roles were given for.
+    # Typed, not chosen from a drop-down: a secretariat has 100,000 clients.
+    client = forms.CharField(label=_("Client (enterprise number)"), required=False, max_length=20)
+
+    def __init__(self, *args, roles_qs, with_client: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].queryset = roles_qs
+        if not with_client:
+            del self.fields["client"]
 
     def params(self) -> dict:
         # Invalid filters are ignored (never a 500): the list shows unfiltered.
@@ -275,3 +281,22 @@ class EmailChangeForm(SafeTextMixin, forms.Form):
         self.fields["attributions"].label_from_instance = lambda a: (
             f"{a.role} — {a.enterprise.name} ({a.email})"
         )
+
+
+class ClientFilterForm(SafeTextMixin, forms.Form):
+    """The provider's clients: a search by number or name (not a drop-down), the group,
+    and "ending soon"."""
+
+    q = forms.CharField(label=_("Client's number or name"), required=False, max_length=100)
+    group = ModelChoiceField(
+        queryset=None, label=_("Applications"), required=False, empty_label=_("All")
+    )
+    ending = forms.BooleanField(label=_("Ending soon"), required=False)
+
+    def __init__(self, *args, groups_qs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups_qs
+
+    def params(self) -> dict:
+        # Invalid filters are ignored (never a 500): the list shows unfiltered.
+        return self.cleaned_data if self.is_valid() else {}

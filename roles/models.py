@@ -344,6 +344,16 @@ class InvitationBatch(TimeStamped):
     enterprise_quality = models.ForeignKey(
         "enterprises.EnterpriseQuality", on_delete=models.PROTECT, related_name="+"
     )
+    # A provider's batch inviting its staff to act for one client (the roles are the
+    # client's, `Role.objects.offered(enterprise_quality, mandate)`).
+    mandate = models.ForeignKey(
+        "mandates.ClientMandate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("under the mandate"),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     filename = models.CharField(_("file"), max_length=255, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)

@@ -99,7 +99,9 @@ def access_request_for_manager(enterprise_quality: EnterpriseQuality, pk: int) -
 
 def batch_for_manager(enterprise_quality: EnterpriseQuality, pk: int) -> InvitationBatch:
     return _or_404(
-        InvitationBatch.objects.filter(enterprise_quality=enterprise_quality, pk=pk).first()
+        InvitationBatch.objects.filter(enterprise_quality=enterprise_quality, pk=pk)
+        .select_related("mandate__mandator", "mandate__mandatary")
+        .first()
     )
 
 
@@ -111,7 +113,13 @@ def link_by_slug(slug: str) -> AccessLink:
     decides whether it still gives anything."""
     return _or_404(
         AccessLink.objects.filter(slug=slug)
-        .select_related("enterprise_quality__enterprise", "enterprise_quality__quality")
+        .select_related(
+            "enterprise_quality__enterprise",
+            "enterprise_quality__quality",
+            "mandate__mandator",
+            "mandate__mandatary",
+            "mandate__group",
+        )
         .first()
     )
 
@@ -158,6 +166,28 @@ def invitation_for_token(raw_token: str) -> Invitation | None:
         return None
     return (
         Invitation.objects.filter(token_hash=hash_token(raw_token))
-        .select_related("enterprise", "enterprise_quality__quality", "invited_by")
+        .select_related(
+            "enterprise",
+            "enterprise_quality__quality",
+            "invited_by",
+            "mandate__mandator",
+            "mandate__mandatary",
+            "mandate__group",
+        )
+        .first()
+    )
+
+
+def mandate_for_manager(enterprise_quality: EnterpriseQuality, mandate_id: int):
+    """The mandate under which this (already loaded, so managed) quality's local managers
+    give roles for a client: 404 unless the quality works under it now
+    (`mandates.selectors.workable_by`), so another provider's mandate, a mandate this
+    quality does not receive, or one ended, reads as one that does not exist."""
+    from mandates.selectors import workable_by
+
+    return _or_404(
+        workable_by(enterprise_quality)
+        .filter(pk=mandate_id)
+        .select_related("mandator", "mandatary", "group")
         .first()
     )

@@ -63,13 +63,40 @@ def roles_for_quality(enterprise_quality):
     return Role.objects.for_quality(enterprise_quality.quality_id).select_related("application")
 
 
+def roles_offered(enterprise_quality, mandate=None):
+    """The roles a form of giving roles offers: the quality's own, or under a mandate the
+    client's roles of its group (`Role.objects.offered`, the rule the services check)."""
+    return (
+        Role.objects.offered(enterprise_quality, mandate)
+        .select_related("application")
+        .order_by("application__name", "name")
+    )
+
+
+def roles_for_list(enterprise_quality, *, with_clients: bool = False):
+    """The role filter of the manager's list: the quality's own roles and, for a provider
+    quality, the roles of the groups it receives mandates for."""
+    if not with_clients:
+        return roles_for_quality(enterprise_quality)
+    return (
+        Role.objects.available()
+        .filter(
+            Q(application__quality=enterprise_quality.quality_id)
+            | Q(application__groups__mandatary_qualities=enterprise_quality.quality_id)
+        )
+        .distinct()
+        .select_related("application")
+        .order_by("application__name", "name")
+    )
+
+
 def attributions_for_manager(enterprise_quality, *, params: dict | None = None):
     """The manager's list: search, filters and sorting from (validated) query params."""
     params = params or {}
     # The rows show the person's name as written on the attribution and whether an account
     # is linked (`person_id`): the account itself is not joined.
     qs = RoleAttribution.objects.filter(enterprise_quality=enterprise_quality).select_related(
-        "role__application"
+        "role__application", "mandate__mandator"
     )
     q = (params.get("q") or "").strip()
     if q:
@@ -82,6 +109,11 @@ def attributions_for_manager(enterprise_quality, *, params: dict | None = None):
         qs = qs.filter(
             role_id=params["role"].pk if hasattr(params["role"], "pk") else params["role"]
         )
+    client = "".join(c for c in (params.get("client") or "") if c.isdigit())
+    if client:
+        # Under a mandate, the client is the enterprise acted for (a provider's own roles
+        # have no mandate and never match).
+        qs = qs.filter(mandate__isnull=False, enterprise__number=client)
     if params.get("status"):
         qs = qs.filter(status=params["status"])
     if params.get("source"):
@@ -130,14 +162,20 @@ def invitations_for_manager(enterprise_quality):
                 Invitation.Status.EXPIRED,
             ],
         )
+        .select_related("mandate__mandator")
         .prefetch_related("roles__application")
         .order_by("-created_at")
     )
 
 
-def links_for_manager(enterprise_quality):
+def links_for_manager(enterprise_quality, *, mandate=None):
+    """The quality's links (each saying its client when it has a mandate); with `mandate`,
+    the links for that client only."""
+    qs = AccessLink.objects.filter(enterprise_quality=enterprise_quality)
+    if mandate is not None:
+        qs = qs.filter(mandate=mandate)
     return (
-        AccessLink.objects.filter(enterprise_quality=enterprise_quality)
+        qs.select_related("mandate__mandator")
         # The pending requests hold places of `uses` (docs/DESIGN.md): the page says how many.
         .annotate(
             pending_count=Count("requests", filter=Q(requests__status=AccessRequest.Status.PENDING))
@@ -184,7 +222,7 @@ def waiting_for_manager(enterprise_quality) -> tuple[int, int]:
 def attributions_for_person(user):
     return (
         RoleAttribution.objects.filter(person=user)
-        .select_related("role__application", "enterprise")
+        .select_related("role__application", "enterprise", "mandate__mandatary")
         .order_by("status", "-created_at", "-id")
     )
 

@@ -41,7 +41,13 @@ def resume_stalled_deliveries() -> int:
 def _attribution(attribution_id: int) -> RoleAttribution | None:
     return (
         RoleAttribution.objects.filter(pk=attribution_id)
-        .select_related("enterprise", "enterprise_quality__quality", "role__application", "person")
+        .select_related(
+            "enterprise",
+            "enterprise_quality__quality",
+            "role__application",
+            "person",
+            "mandate__mandatary",
+        )
         .first()
     )
 

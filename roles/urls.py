@@ -22,6 +22,29 @@ urlpatterns = [
     path("roles/q/<int:eq_id>/links/<int:pk>/disable/", views.link_disable, name="link_disable"),
     path("roles/q/<int:eq_id>/requests/<int:pk>/", views.request_decide, name="request_decide"),
     path("roles/q/<int:eq_id>/bulk/", views.bulk_upload, name="bulk_upload"),
+    # A provider quality's clients, and the ways of giving its staff roles for one client
+    # (the same views, under the mandate: `roles.permissions.mandate_for_manager`).
+    path("roles/q/<int:eq_id>/clients/", views.clients, name="clients"),
+    path(
+        "roles/q/<int:eq_id>/clients/<int:mandate_id>/direct/",
+        views.direct,
+        name="client_direct",
+    ),
+    path(
+        "roles/q/<int:eq_id>/clients/<int:mandate_id>/invite/",
+        views.invite,
+        name="client_invite",
+    ),
+    path(
+        "roles/q/<int:eq_id>/clients/<int:mandate_id>/links/",
+        views.links,
+        name="client_links",
+    ),
+    path(
+        "roles/q/<int:eq_id>/clients/<int:mandate_id>/bulk/",
+        views.bulk_upload,
+        name="client_bulk_upload",
+    ),
     path("roles/q/<int:eq_id>/bulk/example.csv", views.bulk_example, name="bulk_example"),
     path("roles/q/<int:eq_id>/bulk/<int:pk>/", views.bulk_preview, name="bulk_preview"),
     path("roles/q/<int:eq_id>/bulk/<int:pk>/progress/", views.bulk_progress, name="bulk_progress"),

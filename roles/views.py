@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mandates import selectors as mandate_selectors
 from portal import submissions
 from portal.permissions import Refused
 from portal.refusals import RateLimited, Refusal, refusal_text, show_refusal
@@ -25,6 +26,7 @@ from roles.forms import (
     AttributionFilterForm,
     BatchConfirmForm,
     BulkUploadForm,
+    ClientFilterForm,
     DirectAttributionForm,
     EmailChangeForm,
     InvitationForm,
@@ -51,8 +53,31 @@ def _rate_limited(request, exc):
     )
 
 
-def _ctx(eq, **extra) -> dict:
-    return {"eq": eq, "enterprise": eq.enterprise, "help_slug": GL_HELP, **extra}
+def _ctx(eq, mandate=None, **extra) -> dict:
+    return {
+        "eq": eq,
+        "enterprise": eq.enterprise,
+        "mandate": mandate,
+        "help_slug": GL_HELP,
+        **extra,
+    }
+
+
+def _client_mandate(eq, mandate_id: int | None):
+    """The pages of giving roles serve the quality itself or, at `clients/<mandate_id>/`,
+    one client of a provider quality: then the mandate, access-checked, or 404."""
+    if mandate_id is None:
+        return None
+    return permissions.mandate_for_manager(eq, mandate_id)
+
+
+def _mandate_kwargs(eq, mandate) -> dict:
+    return {"eq_id": eq.pk} | ({"mandate_id": mandate.pk} if mandate else {})
+
+
+def _here(name: str, mandate) -> str:
+    """The URL name of a page of giving roles, for the quality or for one of its clients."""
+    return f"roles:client_{name}" if mandate else f"roles:{name}"
 
 
 # --- Local manager ------------------------------------------------------------------------
@@ -79,8 +104,11 @@ def manage_home(request):
 @require_GET
 def attribution_list(request, eq_id: int):
     eq = managed_quality_for_user(request.user, eq_id)
-    roles_qs = selectors.roles_for_quality(eq)
-    form = AttributionFilterForm(request.GET or None, roles_qs=roles_qs)
+    works_under_mandates = mandate_selectors.works_under_mandates(eq)
+    roles_qs = selectors.roles_for_list(eq, with_clients=works_under_mandates)
+    form = AttributionFilterForm(
+        request.GET or None, roles_qs=roles_qs, with_client=works_under_mandates
+    )
     qs = selectors.attributions_for_manager(eq, params=form.params())
     page = TwoEndedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -96,7 +124,27 @@ def attribution_list(request, eq_id: int):
             query=query.urlencode(),
             invitations_count=invitations_count,
             requests_count=requests_count,
+            works_under_mandates=works_under_mandates,
         ),
+    )
+
+
+@login_required
+@require_GET
+def clients(request, eq_id: int):
+    """A provider quality's clients: the mandates it works under, searched (a search, not a
+    drop-down: a secretariat has 100,000 clients), filtered, paged; each row leads to the
+    ways of giving the provider's staff roles for that client."""
+    eq = managed_quality_for_user(request.user, eq_id)
+    if not mandate_selectors.works_under_mandates(eq):
+        raise Http404
+    form = ClientFilterForm(request.GET or None, groups_qs=mandate_selectors.groups_for_quality(eq))
+    qs = mandate_selectors.clients_of(eq, params=form.params())
+    page = TwoEndedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "roles/clients.html",
+        _ctx(eq, form=form, page=page, works_under_mandates=True),
     )
 
 
@@ -112,7 +160,12 @@ _cell = csv_cell  # the rule of exported cells, in portal/text.py
 @require_GET
 def attribution_export(request, eq_id: int):
     eq = managed_quality_for_user(request.user, eq_id)
-    form = AttributionFilterForm(request.GET or None, roles_qs=selectors.roles_for_quality(eq))
+    with_clients = mandate_selectors.works_under_mandates(eq)
+    form = AttributionFilterForm(
+        request.GET or None,
+        roles_qs=selectors.roles_for_list(eq, with_clients=with_clients),
+        with_client=with_clients,
+    )
     qs = selectors.attributions_for_manager(eq, params=form.params())
     writer = csv.writer(_Echo())
     header = [
@@ -192,9 +245,10 @@ def attribution_detail(request, eq_id: int, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invite(request, eq_id: int):
+def invite(request, eq_id: int, mandate_id: int | None = None):
     eq = managed_quality_for_user(request.user, eq_id)
-    form = InvitationForm(request.POST or None, roles_qs=selectors.roles_for_quality(eq))
+    mandate = _client_mandate(eq, mandate_id)
+    form = InvitationForm(request.POST or None, roles_qs=selectors.roles_offered(eq, mandate))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -207,6 +261,7 @@ def invite(request, eq_id: int):
                 message=data["message"],
                 language=request.LANGUAGE_CODE,
                 submission_key=data["submission_key"],
+                mandate=mandate,
             )
         except submissions.AlreadySubmitted:
             return submissions.already_sent(request, "roles:invitations", eq_id=eq.pk)
@@ -220,7 +275,7 @@ def invite(request, eq_id: int):
                 _("%(count)d invitation(s) will be sent.") % {"count": len(created)},
             )
             return redirect("roles:invitations", eq_id=eq.pk)
-    return render(request, "roles/invite.html", _ctx(eq, form=form))
+    return render(request, "roles/invite.html", _ctx(eq, mandate, form=form))
 
 
 @login_required
@@ -257,9 +312,12 @@ def invitation_action(request, eq_id: int, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def direct(request, eq_id: int):
+def direct(request, eq_id: int, mandate_id: int | None = None):
     eq = managed_quality_for_user(request.user, eq_id)
-    form = DirectAttributionForm(request.POST or None, roles_qs=selectors.roles_for_quality(eq))
+    mandate = _client_mandate(eq, mandate_id)
+    form = DirectAttributionForm(
+        request.POST or None, roles_qs=selectors.roles_offered(eq, mandate)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -274,6 +332,7 @@ def direct(request, eq_id: int):
                 valid_until=data["valid_until"],
                 valid_from=data["valid_from"],
                 submission_key=data["submission_key"],
+                mandate=mandate,
             )
         except submissions.AlreadySubmitted:
             return submissions.already_sent(request, "roles:list", eq_id=eq.pk)
@@ -285,14 +344,15 @@ def direct(request, eq_id: int):
                 _("%(count)d role(s) given; the person is notified.") % {"count": len(created)},
             )
             return redirect("roles:list", eq_id=eq.pk)
-    return render(request, "roles/direct.html", _ctx(eq, form=form))
+    return render(request, "roles/direct.html", _ctx(eq, mandate, form=form))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def links(request, eq_id: int):
+def links(request, eq_id: int, mandate_id: int | None = None):
     eq = managed_quality_for_user(request.user, eq_id)
-    form = AccessLinkForm(request.POST or None, roles_qs=selectors.roles_for_quality(eq))
+    mandate = _client_mandate(eq, mandate_id)
+    form = AccessLinkForm(request.POST or None, roles_qs=selectors.roles_offered(eq, mandate))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         expires_at = timezone.make_aware(datetime.combine(data["expires_on"], time.max))
@@ -307,25 +367,29 @@ def links(request, eq_id: int):
                 requires_approval=data["requires_approval"],
                 valid_until=data["valid_until"],
                 submission_key=data["submission_key"],
+                mandate=mandate,
             )
         except submissions.AlreadySubmitted:
-            return submissions.already_sent(request, "roles:links", eq_id=eq.pk)
+            return submissions.already_sent(
+                request, _here("links", mandate), **_mandate_kwargs(eq, mandate)
+            )
         except Refusal as exc:
             show_refusal(request, exc, form=form)
         else:
             messages.success(
                 request, _("The link “%(label)s” was created.") % {"label": link.label}
             )
-            return redirect("roles:links", eq_id=eq.pk)
+            return redirect(_here("links", mandate), **_mandate_kwargs(eq, mandate))
     link_list = [
         (link, request.build_absolute_uri(reverse("roles:link_follow", args=[link.slug])))
-        for link in selectors.links_for_manager(eq)
+        for link in selectors.links_for_manager(eq, mandate=mandate)
     ]
     return render(
         request,
         "roles/links.html",
         _ctx(
             eq,
+            mandate,
             form=form,
             links=link_list,
             pending_requests=selectors.pending_requests_for_manager(eq),
@@ -373,8 +437,9 @@ def request_decide(request, eq_id: int, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def bulk_upload(request, eq_id: int):
+def bulk_upload(request, eq_id: int, mandate_id: int | None = None):
     eq = managed_quality_for_user(request.user, eq_id)
+    mandate = _client_mandate(eq, mandate_id)
     form = BulkUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -384,13 +449,16 @@ def bulk_upload(request, eq_id: int):
                 uploaded=form.cleaned_data["file"],
                 message=form.cleaned_data["message"],
                 submission_key=form.cleaned_data["submission_key"],
+                mandate=mandate,
             )
         except submissions.AlreadySubmitted as exc:
             if "batch" in exc.result:  # the preview of the file sent the first time
                 return submissions.already_sent(
                     request, "roles:bulk_preview", eq_id=eq.pk, pk=exc.result["batch"]
                 )
-            return submissions.already_sent(request, "roles:bulk_upload", eq_id=eq.pk)
+            return submissions.already_sent(
+                request, _here("bulk_upload", mandate), **_mandate_kwargs(eq, mandate)
+            )
         except Refusal as exc:
             show_refusal(request, exc, form=form, field="file")
         else:
@@ -398,7 +466,7 @@ def bulk_upload(request, eq_id: int):
     return render(
         request,
         "roles/bulk_upload.html",
-        _ctx(eq, form=form, roles=selectors.roles_for_quality(eq)),
+        _ctx(eq, mandate, form=form, roles=selectors.roles_offered(eq, mandate)),
     )
 
 
@@ -452,12 +520,12 @@ def bulk_preview(request, eq_id: int, pk: int):
     page = Paginator(batch.rows, 200).get_page(request.GET.get("page"))
     # The manager wrote codes; the preview reads back the roles' names (an unknown code as
     # written, next to its error).
-    names = {role.code: str(role) for role in selectors.roles_for_quality(eq)}
+    names = {role.code: str(role) for role in selectors.roles_offered(eq, batch.mandate)}
     rows = [{**row, "role_names": [names.get(code, code) for code in row["roles"]]} for row in page]
     return render(
         request,
         "roles/bulk_preview.html",
-        _ctx(eq, batch=batch, page=page, rows=rows, confirm_form=form),
+        _ctx(eq, batch.mandate, batch=batch, page=page, rows=rows, confirm_form=form),
     )
 
 
@@ -469,7 +537,11 @@ def bulk_progress(request, eq_id: int, pk: int):
     progress = selectors.batch_progress(batch)
     if request.GET.get("format") == "json":
         return JsonResponse(progress)
-    return render(request, "roles/bulk_progress.html", _ctx(eq, batch=batch, progress=progress))
+    return render(
+        request,
+        "roles/bulk_progress.html",
+        _ctx(eq, batch.mandate, batch=batch, progress=progress),
+    )
 
 
 # --- Invitee ------------------------------------------------------------------------------

@@ -111,6 +111,19 @@ def _next_quarter():
     return next_quarter_start(timezone.localdate())
 
 
+def _sec(w):
+    """The world's provider: the GL of its secretariat quality, and the active mandate."""
+    return w.extra["mandates"].provider
+
+
+def _sec_eq(w):
+    return {"eq_id": _sec(w).secretariat.pk}
+
+
+def _client(w):
+    return {"eq_id": _sec(w).secretariat.pk, "mandate_id": w.extra["mandates"].active.pk}
+
+
 def _csv(w):
     upload = SimpleUploadedFile("p.csv", b"Bo,Smith,bo@example.test,dimona-declaration,,\n")
     return {"file": upload, "message": "Hello"}
@@ -289,6 +302,35 @@ ROUTES = [
         data=lambda w: {"decision": "approve"},
     ),
     Route("roles:bulk_upload", lambda w: w.chain.gl, _eq, data=_csv),
+    # A provider quality's clients, and giving its staff a client's roles under a mandate.
+    Route("roles:clients", lambda w: _sec(w).sec_gl, _sec_eq),
+    Route(
+        "roles:client_direct",
+        lambda w: _sec(w).sec_gl,
+        _client,
+        data=lambda w: {
+            "roles": [w.dimona.pk],
+            **{k: v for k, v in new_person(7).items() if k != "language"},
+        },
+    ),
+    Route(
+        "roles:client_invite",
+        lambda w: _sec(w).sec_gl,
+        _client,
+        data=lambda w: {"roles": [w.dimona.pk], "invitees": "Ann; Smith; ann@example.test"},
+    ),
+    Route(
+        "roles:client_links",
+        lambda w: _sec(w).sec_gl,
+        _client,
+        data=lambda w: {
+            "label": "Staff for the client",
+            "roles": [w.dimona.pk],
+            "expires_on": (timezone.localdate() + timedelta(days=10)).isoformat(),
+            "max_uses": "5",
+        },
+    ),
+    Route("roles:client_bulk_upload", lambda w: _sec(w).sec_gl, _client, data=_csv),
     Route(
         "roles:bulk_preview",
         lambda w: w.chain.gl,

@@ -19,15 +19,26 @@ from portal.text import max_length, printable
 from roles import delivery
 from roles.models import Invitation, InvitationBatch, Role
 from roles.services import bulk_csv
+from roles.services.common import _check_mandate, _hold_mandate
 from roles.services.rate_limits import _check_and_count_invitations
 
 
 def batch_parse(
-    *, actor, enterprise_quality, uploaded, message: str = "", submission_key: str = ""
+    *,
+    actor,
+    enterprise_quality,
+    uploaded,
+    message: str = "",
+    submission_key: str = "",
+    mandate=None,
 ) -> InvitationBatch:
-    """Parse a CSV into a draft batch: every row with its errors, nothing sent yet."""
+    """Parse a CSV into a draft batch: every row with its errors, nothing sent yet. With
+    `mandate`: a provider invites its staff to act for the mandate's client (the codes are
+    the client's roles of the mandate's group)."""
+    if mandate is not None:
+        _check_mandate(enterprise_quality, mandate)
     lines, first_line = bulk_csv.csv_lines(uploaded.read())
-    roles_by_code = {r.code: r.pk for r in Role.objects.for_quality(enterprise_quality.quality_id)}
+    roles_by_code = {r.code: r.pk for r in Role.objects.offered(enterprise_quality, mandate)}
     rows = bulk_csv.csv_rows(
         lines, first_line=first_line, roles_by_code=roles_by_code, today=timezone.localdate()
     )
@@ -36,6 +47,7 @@ def batch_parse(
         claim = submissions.claim(user=actor, key=submission_key)
         batch = InvitationBatch.objects.create(
             enterprise_quality=enterprise_quality,
+            mandate=mandate,
             created_by=actor,
             filename=printable(getattr(uploaded, "name", "") or "")[
                 : max_length(InvitationBatch, "filename")
@@ -51,7 +63,8 @@ def batch_parse(
             action=Action.INVITATION_BATCH_UPLOADED,
             enterprise=enterprise_quality.enterprise,
             target=batch,
-            details={"rows": len(rows), "errors": error_rows},
+            details={"rows": len(rows), "errors": error_rows}
+            | ({"mandate": mandate.pk} if mandate else {}),
         )
         claim.record(batch=batch.pk)
     return batch
@@ -63,8 +76,11 @@ def batch_confirm(*, actor, batch: InvitationBatch, submission_key: str = "") ->
     if not valid:
         raise Refusal(_("No valid row to send."))
     eq = batch.enterprise_quality
+    mandate = batch.mandate
     with transaction.atomic():
         submissions.claim(user=actor, key=submission_key)
+        # Under a mandate ended since the upload: refused, and nothing sent.
+        _hold_mandate(eq, mandate)
         _check_and_count_invitations(actor=actor, enterprise=eq.enterprise, count=len(valid))
         claimed = InvitationBatch.objects.filter(
             pk=batch.pk, status=InvitationBatch.Status.DRAFT
@@ -74,8 +90,9 @@ def batch_confirm(*, actor, batch: InvitationBatch, submission_key: str = "") ->
         invitations = Invitation.objects.bulk_create(
             [
                 Invitation(
-                    enterprise=eq.enterprise,
+                    enterprise=mandate.mandator if mandate else eq.enterprise,
                     enterprise_quality=eq,
+                    mandate=mandate,
                     invited_by=actor,
                     first_name=r["first_name"],
                     last_name=r["last_name"],
