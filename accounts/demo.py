@@ -29,7 +29,7 @@ DEMO_PEOPLE = {
         "Urbain",
         "92030478974",
         "fr",
-        "Employee of the social secretariat",
+        "Employee of the social secretariat, with Dimona roles for one of its clients",
     ),
     "agent@demo.egov.example": ("Achille", "Dubois", None, "fr", "Contact-centre agent (staff)"),
     "editor@demo.egov.example": ("Edith", "Claes", None, "fr", "Wizard content editor (staff)"),

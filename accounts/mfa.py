@@ -121,6 +121,7 @@ NO_SECOND_FACTOR = frozenset(
         "enterprises:register",
         "enterprises:mine",
         "roles:manage_home",  # the qualities the person manages; each one is gated
+        "roles:clients_home",  # the provider qualities the person manages; each is gated
         "mandates:home",  # the enterprises whose mandates the person manages; each is gated
         "roles:profile",
         "roles:profile_deactivate",

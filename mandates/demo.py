@@ -4,9 +4,11 @@ there yet.
 "Secrétariat Social Démo ASBL" is a social secretariat (not in the sample registry: the demo
 adds it, with its legal representative, who registered it and is its own RAE). Its local
 manager of the social-secretariat quality is provider-gl; provider-user is one of its
-employees. Its clients: Boulangerie Renard (declarations, active since this quarter),
-Brouwerij Peeters (declarations ended; an e-Box mandate the secretariat proposed, waiting
-for the client's RAE) and Atelier Schmitz (e-Box, active).
+employees, who holds Dimona roles for Boulangerie Renard under its mandate (given by
+provider-gl through the service, as a local manager would). Its clients: Boulangerie
+Renard (declarations, active since this quarter), Brouwerij Peeters (declarations ended;
+an e-Box mandate the secretariat proposed, waiting for the client's RAE) and Atelier
+Schmitz (e-Box, active).
 """
 
 from datetime import timedelta
@@ -20,12 +22,16 @@ from enterprises import services as enterprise_services
 from enterprises.models import Designation, Enterprise, Mandate
 from mandates import rules, services
 from mandates.models import ClientMandate
-from roles.models import ApplicationGroup
+from roles import services as role_services
+from roles.models import ApplicationGroup, Role, RoleAttribution
 
 PROVIDER_NAME = "Secrétariat Social Démo ASBL"
 PROVIDER_NUMBER = "0799999976"
 PROVIDER_RAE = "provider-rae@demo.egov.example"
 PROVIDER_GL = "provider-gl@demo.egov.example"
+PROVIDER_USER = "provider-user@demo.egov.example"
+# The roles provider-user holds for the first client, under its active mandate.
+PROVIDER_USER_ROLES = ("dimona-declaration", "dimona-consultation")
 CLIENT_RAE = "rae@demo.egov.example"
 THIRD_CLIENT = "Atelier Schmitz GmbH"
 
@@ -60,6 +66,29 @@ def _provider(rae) -> Enterprise:
         )
         enterprise.refresh_from_db()
     return enterprise
+
+
+def _staff_roles(*, gl, staff, secretariat, client, group) -> None:
+    """provider-user's Dimona roles for the client, under its active mandate (once)."""
+    mandate = ClientMandate.objects.filter(
+        mandator=client, mandatary=secretariat.enterprise, group=group, state=rules.ACTIVE
+    ).first()
+    if (
+        mandate is None
+        or RoleAttribution.objects.active().filter(mandate=mandate, person=staff).exists()
+    ):
+        return
+    roles = list(Role.objects.offered(secretariat, mandate).filter(code__in=PROVIDER_USER_ROLES))
+    role_services.attribution_grant_direct(
+        actor=gl,
+        enterprise_quality=secretariat,
+        roles=roles,
+        national_number=staff.verified_national_number,
+        first_name=staff.first_name,
+        last_name=staff.last_name,
+        email=staff.email,
+        mandate=mandate,
+    )
 
 
 def _mandate(*, client_rae, provider_rae, client, provider, group, start, end=None, state):
@@ -131,5 +160,14 @@ def load(*, password: str, stdout) -> list:
         )  # fmt: skip
         if third is not None:
             _mandate(client=third, group=ebox, start=today, state=rules.ACTIVE, **both)
+        staff = User.objects.filter(email=PROVIDER_USER).first()
+        if staff is not None:
+            _staff_roles(
+                gl=provider_gl,
+                staff=staff,
+                secretariat=secretariat,
+                client=first,
+                group=declarations,
+            )
     stdout.write(f"Demo social secretariat: {provider}")
     return []

@@ -15,6 +15,7 @@ PORTAL_ACTIONS: dict[str, tuple[str, object]] = {
     "my_enterprises": ("enterprises:mine", _("My enterprises: designations and qualities")),
     "role_management": ("roles:manage_home", _("Manage users' role attributions")),
     "mandates": ("mandates:home", _("Mandates between enterprises")),
+    "provider_clients": ("roles:clients_home", _("A provider's clients: giving staff access")),
     "profile": ("roles:profile", _("My eGov profile")),
     "profile_email": ("roles:profile_email", _("Change the e-mail linked to my roles")),
 }

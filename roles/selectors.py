@@ -59,6 +59,14 @@ def managed_qualities(user):
     )
 
 
+def managed_provider_qualities(user):
+    """The managed qualities that receive mandates (some group asks a mandatary for them)."""
+    from roles.models import ApplicationGroup
+
+    asked = ApplicationGroup.objects.filter(is_available=True).values("mandatary_qualities")
+    return managed_qualities(user).filter(quality_id__in=asked)
+
+
 def roles_for_quality(enterprise_quality):
     return Role.objects.for_quality(enterprise_quality.quality_id).select_related("application")
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("roles/q/<int:eq_id>/bulk/", views.bulk_upload, name="bulk_upload"),
     # A provider quality's clients, and the ways of giving its staff roles for one client
     # (the same views, under the mandate: `roles.permissions.mandate_for_manager`).
+    path("roles/clients/", views.clients_home, name="clients_home"),
     path("roles/q/<int:eq_id>/clients/", views.clients, name="clients"),
     path(
         "roles/q/<int:eq_id>/clients/<int:mandate_id>/direct/",

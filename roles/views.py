@@ -131,6 +131,21 @@ def attribution_list(request, eq_id: int):
 
 @login_required
 @require_GET
+def clients_home(request):
+    """The wizard's way to the clients: the provider qualities this person manages (straight
+    to the clients page when there is one)."""
+    qualities = list(selectors.managed_provider_qualities(request.user)[: HOME_PAGE_SIZE + 1])
+    if len(qualities) == 1:
+        return redirect("roles:clients", eq_id=qualities[0].pk)
+    return render(
+        request,
+        "roles/clients_home.html",
+        {"qualities": qualities[:HOME_PAGE_SIZE], "help_slug": "gl-provider-staff-access"},
+    )
+
+
+@login_required
+@require_GET
 def clients(request, eq_id: int):
     """A provider quality's clients: the mandates it works under, searched (a search, not a
     drop-down: a secretariat has 100,000 clients), filtered, paged; each row leads to the

@@ -303,6 +303,7 @@ ROUTES = [
     ),
     Route("roles:bulk_upload", lambda w: w.chain.gl, _eq, data=_csv),
     # A provider quality's clients, and giving its staff a client's roles under a mandate.
+    Route("roles:clients_home", lambda w: _sec(w).sec_gl),
     Route("roles:clients", lambda w: _sec(w).sec_gl, _sec_eq),
     Route(
         "roles:client_direct",

@@ -11,6 +11,7 @@ from enterprises import demo as enterprises_demo
 from enterprises.access import Access
 from mandates import demo
 from mandates.models import ClientMandate
+from roles.models import RoleAttribution
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,15 @@ def test_the_demo_social_secretariat_and_its_clients():
     gl = User.objects.get(email=demo.PROVIDER_GL)
     assert Access(rae, secretariat).may_manage_mandates
     assert Access(gl, secretariat).gl_quality_ids
-    assert User.objects.filter(email="provider-user@demo.egov.example").exists()
+    staff = User.objects.get(email=demo.PROVIDER_USER)
+    # provider-user holds Dimona roles for the first client, under its active mandate, given
+    # by the secretariat's local manager (once: the second load gave nothing more).
+    held = RoleAttribution.objects.effective().filter(person=staff)
+    assert {a.role.code for a in held} == set(demo.PROVIDER_USER_ROLES)
+    assert {a.mandate.state for a in held} == {"active"}
+    assert {a.enterprise.name for a in held} == {enterprises_demo.DEMO_NAME}
+    assert {a.enterprise_quality.enterprise for a in held} == {secretariat}
+    assert {a.granted_by for a in held} == {gl}
     # The client's RAE answers the proposal the secretariat made.
     proposed = mandates.get(state="proposed")
     client_rae = User.objects.get(email=demo.CLIENT_RAE)

@@ -276,7 +276,7 @@ def test_a_batch_is_not_sent_once_its_mandate_ended(client_chain, provider, mand
     assert not Invitation.objects.filter(mandate=mandate).exists()
 
 
-# --- Refusals: 404 for a mandate this quality does not work under ----------------------------------
+# --- Refusals: 404 for a mandate this quality does not work under ---------------------------
 
 
 def _ended(client_chain, provider):

@@ -1116,7 +1116,16 @@ MANDATE_TASKS = {
                 "wissen, wo die Kunden aufgeführt sind, für die mein Unternehmen handelt",
                 "know where the clients my enterprise acts for are listed",
             ),
-        )
+        ),
+        (
+            "gl-provider-staff-access",
+            t(
+                "donner à mon personnel l'accès aux applications d'un client",
+                "mijn personeel toegang geven tot de toepassingen van een klant",
+                "meinem Personal Zugang zu den Anwendungen eines Kunden geben",
+                "give my staff access to a client's applications",
+            ),
+        ),
     ],
 }
 for _spec in PAGES:
@@ -1203,5 +1212,26 @@ PAGES += [
             "The clients your enterprise (social secretariat, service provider) acts for under a mandate are listed in the enterprise's **mandates**, which its Entity Access Manager (RAE) and co-RAEs manage: ask them for the list or the CSV export. [Your enterprises](link:enterprises)",
         ),
         links=[ENTERPRISES],
+    ),
+    answer(
+        "gl-provider-staff-access",
+        "local-manager",
+        t(
+            "... et je voudrais donner à mon personnel l'accès aux applications d'un client.",
+            "... en ik wil mijn personeel toegang geven tot de toepassingen van een klant.",
+            "... und ich möchte meinem Personal Zugang zu den Anwendungen eines Kunden geben.",
+            "... and I would like to give my staff access to a client's applications.",
+        ),
+        t(
+            "Comme gestionnaire local de la qualité secrétariat social ou prestataire de services de votre entreprise, [ouvrez la page « Clients »](link:clients) : elle liste les clients pour lesquels votre entreprise agit sous un mandat actif. Cherchez le client par son numéro d'entreprise ou son nom, puis choisissez comment donner les rôles à votre personnel : attribution directe, invitation par e-mail, lien publié ou fichier CSV.\n\n"
+            "Les rôles offerts sont ceux du client pour les applications du mandat. Votre collaborateur agit « pour le client, via votre entreprise » ; ses rôles prennent fin quand le mandat prend fin ou est transféré, et vous en êtes averti par e-mail.",
+            "Als lokale beheerder van de hoedanigheid sociaal secretariaat of dienstverlener van uw onderneming [opent u de pagina „Klanten”](link:clients): daar staan de klanten voor wie uw onderneming onder een actief mandaat handelt. Zoek de klant op ondernemingsnummer of naam en kies hoe u uw personeel de rollen geeft: rechtstreekse toekenning, uitnodiging per e-mail, gepubliceerde link of CSV-bestand.\n\n"
+            "De aangeboden rollen zijn die van de klant voor de toepassingen van het mandaat. Uw medewerker handelt „voor de klant, via uw onderneming”; zijn rollen eindigen wanneer het mandaat eindigt of wordt overgedragen, en u wordt per e-mail verwittigd.",
+            "Als lokaler Verwalter der Eigenschaft Sozialsekretariat oder Dienstleister Ihres Unternehmens [öffnen Sie die Seite „Kunden“](link:clients): Sie führt die Kunden auf, für die Ihr Unternehmen im Rahmen eines aktiven Mandats handelt. Suchen Sie den Kunden nach Unternehmensnummer oder Namen und wählen Sie, wie Sie Ihrem Personal die Rollen geben: direkte Zuweisung, Einladung per E-Mail, veröffentlichter Link oder CSV-Datei.\n\n"
+            "Angeboten werden die Rollen des Kunden für die Anwendungen des Mandats. Ihr Mitarbeiter handelt „für den Kunden, über Ihr Unternehmen“; seine Rollen enden, wenn das Mandat endet oder übertragen wird, und Sie werden per E-Mail benachrichtigt.",
+            "As local manager of your enterprise's social secretariat or service provider quality, [open the “Clients” page](link:clients): it lists the clients your enterprise acts for under an active mandate. Find the client by its enterprise number or name, then choose how to give your staff the roles: direct attribution, e-mail invitation, published link or CSV file.\n\n"
+            "The roles offered are the client's, for the mandate's applications. Your staff member acts “for the client, through your enterprise”; their roles end when the mandate ends or is transferred, and you are told by e-mail.",
+        ),
+        links=[("clients", "action", "provider_clients")],
     ),
 ]

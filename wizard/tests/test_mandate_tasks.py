@@ -55,3 +55,24 @@ def test_each_task_renders_and_links_to_the_real_pages(client, slug):
     assert response.status_code == 200
     page = response.content.decode()
     assert reverse("mandates:home") in page or reverse("enterprises:mine") in page
+
+
+def test_the_providers_staff_access_task_reaches_an_existing_database_and_the_clients_page(
+    client,
+):
+    slugs = import_module("wizard.migrations.0008_provider_staff_access_task").SLUGS
+    Choice.objects.filter(target__slug__in=slugs).delete()
+    Page.objects.filter(slug__in=slugs).delete()
+    gl_page = Page.objects.get(slug="local-manager")
+    gl_page.published["choices"] = [
+        c for c in gl_page.published["choices"] if c["target"] not in slugs
+    ]
+    gl_page.save(update_fields=["published"])
+    assert set(load_content(only=slugs)) == slugs
+    gl_page = Page.objects.get(slug="local-manager")
+    assert "gl-provider-staff-access" in [c["target"] for c in gl_page.published["choices"]]
+    page = Page.objects.get(slug="gl-provider-staff-access")
+    for language in ("fr", "nl", "de", "en"):
+        assert getattr(page, f"body_{language}")
+    response = client.get(reverse("wizard:page", kwargs={"slug": "gl-provider-staff-access"}))
+    assert reverse("roles:clients_home") in response.content.decode()
