@@ -164,14 +164,18 @@ def test_the_clients_page_query_count_is_flat_at_10_and_100000_mandates(
 # --- Giving roles under the mandate, each way ----------------------------------------------------
 
 
+# The pages and e-mails are read in French here: the portal's default language, and the
+# personas' (what the four catalogues say is tested in portal/tests).
+
+
 def test_direct_attribution_for_a_client(
     client_chain, provider, mandate, dimona, django_capture_on_commit_callbacks
 ):
     browser = signed_in(provider.sec_gl)
     form = browser.get(_url("client_direct", provider, mandate))
     html = form.content.decode()
-    assert f"For {client_chain.enterprise.name}" in html
-    assert f"through {provider.enterprise.name}" in html
+    assert f"Pour {client_chain.enterprise.name}" in html
+    assert f"via {provider.enterprise.name}" in html
     # The roles offered are the client's roles of the mandate's group, not the quality's.
     offered = set(form.context["form"].fields["roles"].queryset)
     assert offered == set(Role.objects.offered(provider.secretariat, mandate))
@@ -188,7 +192,7 @@ def test_direct_attribution_for_a_client(
     assert attribution.person == provider.staff
     # The holder's e-mail says for whom and through whom.
     [message] = [m for m in mail.outbox if provider.staff.email in m.to]
-    assert f"You act for {client_chain.enterprise.name} through {provider.enterprise.name}" in (
+    assert f"Vous agissez pour {client_chain.enterprise.name} via {provider.enterprise.name}" in (
         message.body
     )
     # The manager's list says "for C" and filters by client; the holder's profile says both.
@@ -197,13 +201,13 @@ def test_direct_attribution_for_a_client(
         {"client": client_chain.enterprise.number_display},
     )
     assert list(listing.context["page"]) == [attribution]
-    assert f"for {client_chain.enterprise.name}" in listing.content.decode()
+    assert f"pour {client_chain.enterprise.name}" in listing.content.decode()
     other_client = browser.get(
         reverse("roles:list", args=[provider.secretariat.pk]), {"client": "0000000097"}
     )
     assert list(other_client.context["page"]) == []
     profile = signed_in(provider.staff).get(reverse("roles:profile")).content.decode()
-    assert f"for {client_chain.enterprise.name}, through {provider.enterprise.name}" in profile
+    assert f"pour {client_chain.enterprise.name}, via {provider.enterprise.name}" in profile
 
 
 def test_invitation_for_a_client(client_chain, provider, mandate, dimona):
@@ -235,8 +239,8 @@ def test_published_link_for_a_client(client, client_chain, provider, mandate, di
     assert link.enterprise_quality == provider.secretariat
     # What whoever opens the link reads.
     page = client.get(reverse("roles:link_follow", args=[link.slug])).content.decode()
-    assert f"For {client_chain.enterprise.name}" in page
-    assert f"through {provider.enterprise.name}" in page
+    assert f"Pour {client_chain.enterprise.name}" in page
+    assert f"via {provider.enterprise.name}" in page
     # The staff member takes the roles: held for the client, under the mandate.
     signed_in(provider.staff).post(reverse("roles:link_follow", args=[link.slug]))
     assert RoleAttribution.objects.get(mandate=mandate).person == provider.staff
@@ -253,7 +257,7 @@ def test_bulk_csv_for_a_client(client_chain, provider, mandate, dimona):
     batch = InvitationBatch.objects.get(mandate=mandate)
     assert (batch.valid_rows, batch.error_rows) == (1, 1)
     preview = browser.get(response["Location"])
-    assert f"For {client_chain.enterprise.name}" in preview.content.decode()
+    assert f"Pour {client_chain.enterprise.name}" in preview.content.decode()
     assert browser.post(response["Location"], {}).status_code == 302
     [invitation] = Invitation.objects.filter(batch=batch)
     assert invitation.mandate == mandate
@@ -440,6 +444,6 @@ def test_the_providers_local_managers_are_told_when_the_mandate_stops(
     if how == "ended":
         # The holder learns why the role ended.
         [message] = to_holder
-        assert "ended with the mandate" in message.body
+        assert "a pris fin avec le mandat" in message.body
     else:
         assert not to_holder  # the role runs to the mandate's last day, then expires
