@@ -172,9 +172,7 @@ def test_no_choice_is_refused_with_the_forms_error(rp, browser, two_enterprises)
 def test_a_tampered_signed_request_is_refused(rp, browser, two_enterprises):
     boulangerie, _atelier = two_enterprises
     page = screen(rp, browser)
-    data = page.submission(
-        field="capacity", choose={"capacity": key(boulangerie)}, button="grant"
-    )
+    data = page.submission(field="capacity", choose={"capacity": key(boulangerie)}, button="grant")
     data["request"] = [data["request"][0][:-2] + "xx"]
     response = browser.post(page.form("capacity")["action"], data, secure=True)
     assert response.status_code == 403

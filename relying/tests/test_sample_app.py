@@ -116,7 +116,9 @@ def test_sign_in_with_one_capacity_lands_with_it_and_its_roles(web, holder, empl
 
 def test_the_capacity_screen_choice_is_what_the_sample_shows(web, holder, gl, second_eq):
     give(gl, second_eq, holder, "dimona-consultation")
-    sign_in(web, PortalBrowser(signed_in(holder)), choose=f"{second_eq.enterprise_id}-{second_eq.pk}")
+    sign_in(
+        web, PortalBrowser(signed_in(holder)), choose=f"{second_eq.enterprise_id}-{second_eq.pk}"
+    )
     text = web.get("/").get_data(as_text=True)
     assert second_eq.enterprise.name in text
     assert "<code>dimona-consultation</code>" in text
