@@ -25,10 +25,13 @@ def client_number(i: int) -> str:
     return f"{first}{97 - int(first) % 97:02d}"
 
 
-def clients_through(provider, person, count: int, *, role_code: str = "dimona-declaration"):
+def clients_through(
+    provider, person, count: int, *, role_code: str = "dimona-declaration", first: int = 0
+):
     """`count` registered clients of `provider` (tests/personas.build_provider), each with
     an active mandate for the declarations, and `person` holding `role_code` for each
-    through the provider. Returns the clients' enterprises, by name."""
+    through the provider (numbered from `first`: several providers' clients in one
+    database). Returns the clients' enterprises, by name."""
     today = timezone.localdate()
     start = rules.quarter_start(today)
     group = ApplicationGroup.objects.get(code="social-security-declarations")
@@ -37,7 +40,7 @@ def clients_through(provider, person, count: int, *, role_code: str = "dimona-de
     clients = Enterprise.objects.bulk_create(
         [
             Enterprise(
-                number=client_number(i),
+                number=client_number(first + i),
                 name=f"Client {i:05d}",
                 juridical_form="014",
                 status=Enterprise.Status.ACTIVE,
