@@ -325,7 +325,10 @@ def test_many_clients_are_shown_a_page_at_a_time_with_a_search(rp, provider, man
     page = screen(rp, browser)
     radios = page.radios("capacity")
     assert len(radios) == capacities.PAGE_SIZE
-    assert "Client 00000" in page.labels[f"capacity-{radios[0]['value']}"]
+    label = page.labels[f"capacity-{radios[0]['value']}"]
+    assert label.startswith("Pour Client 00000")  # in French, the portal's first language
+    assert "par l’intermédiaire de Provider Secretariat" in label
+    assert "1 à 20 sur 45 entreprises" in count_text(page)
     search = [
         f
         for f in page.forms
@@ -344,6 +347,10 @@ def test_many_clients_are_shown_a_page_at_a_time_with_a_search(rp, provider, man
     assert response.status_code == 302
     token = rp.callback(response["Location"])
     assert token["userinfo"]["enterprise"]["name"] == "Client 00020"
+
+
+def count_text(page: PageReader) -> str:
+    return page.raw.split('id="capacity-count"', 1)[1].split("</p>", 1)[0]
 
 
 def _search(rp, browser, text: str) -> PageReader:
