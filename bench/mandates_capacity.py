@@ -2,7 +2,7 @@
 count and page time at 10 and at 10,000 clients, beside the floor (`/bench/ping`, signed
 in) in the same run.
 
-    createdb -h 127.0.0.1 -U postgres bench_mandates_capacity        # a scratch database: filled here
+    createdb -h 127.0.0.1 -U postgres bench_mandates_capacity   # scratch: filled here
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_mandates_capacity \
       .venv/bin/python bench/mandates_capacity.py [--sizes 10 10000] [--requests 200]
 
