@@ -34,6 +34,25 @@ def current_grant_id() -> str | None:
     return None
 
 
+def actor_claim(capacity) -> dict[str, Any]:
+    """RFC 8693's `act` (section 4.1) for a capacity under a mandate: the provider acting
+    for the enterprise of the `enterprise` claim, by its enterprise number (`sub`), in the
+    quality that received the mandate, and the mandate (group of applications, period)
+    that lets it. docs/integration.md says why `act` and not `authorization_details`."""
+    provider = capacity.enterprise_quality.enterprise
+    mandate = capacity.mandate
+    return {
+        "sub": provider.number,
+        "name": provider.name,
+        "quality": capacity.enterprise_quality.quality.code,
+        "mandate": {
+            "group": mandate.group.code,
+            "start": mandate.start_date.isoformat(),
+            "end": mandate.end_date.isoformat() if mandate.end_date else None,
+        },
+    }
+
+
 def capacity_claims(capacity, scopes, registration) -> dict[str, Any]:
     """The portal's claims for a capacity: the same in the ID token, userinfo and
     introspection. Only this application's roles, only the enterprise acted for."""
@@ -44,6 +63,15 @@ def capacity_claims(capacity, scopes, registration) -> dict[str, Any]:
     if "enterprise" in scopes:
         if capacity.is_citizen:
             claims["enterprise"] = None
+        elif capacity.is_mandated:
+            claims["enterprise"] = {
+                "number": capacity.enterprise.number,
+                "name": capacity.enterprise.name,
+                # The client's quality in this application (its roles are the client's),
+                # not the provider's: the provider's is the actor's, in `act`.
+                "quality": registration.application.quality.code,
+            }
+            claims["act"] = actor_claim(capacity)
         else:
             claims["enterprise"] = {
                 "number": capacity.enterprise.number,
@@ -85,7 +113,7 @@ class PortalOIDCAdapter(DefaultOIDCAdapter):
         data["scopes_supported"] = ["openid", "profile", "email", "enterprise", "roles", "egovnrn"]
         data["claims_supported"] = [
             "sub", "name", "given_name", "family_name", "email", "email_verified",
-            "enterprise", "roles", "egovnrn", "acr", "amr",
+            "enterprise", "act", "roles", "egovnrn", "acr", "amr",
         ]  # fmt: skip
         data["acr_values_supported"] = [ACR_LOW, ACR_SUBSTANTIAL]
         data["response_types_supported"] = ["code"]

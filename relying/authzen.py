@@ -202,7 +202,12 @@ def apply_semantic(decisions: list[Decision], semantic: str) -> list[Decision]:
 def decision_json(decision: Decision) -> dict:
     if decision.allowed:
         return {"decision": True}
-    return {
-        "decision": False,
-        "context": {"id": decision.reason, "reason_admin": {REASON_LANGUAGE: decision.reason_text}},
+    context: dict[str, Any] = {
+        "id": decision.reason,
+        "reason_admin": {REASON_LANGUAGE: decision.reason_text},
     }
+    if decision.through:
+        # The provider the person acted through (its enterprise number), as the `act`
+        # claim names it.
+        context["through"] = decision.through
+    return {"decision": False, "context": context}

@@ -8,7 +8,10 @@ manager ends a role.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from django.db.models import F, Q
 
 from enterprises.models import Enterprise, EnterpriseQuality
 from relying.models import ApplicationClient, Capacity
@@ -17,21 +20,70 @@ from roles.models import RoleAttribution
 
 @dataclass(frozen=True)
 class Option:
-    """One choice of the capacity screen: an enterprise and quality, or the citizen."""
+    """One choice of the capacity screen: an enterprise and the quality that manages the
+    roles (its own, or under a mandate the provider's), or the citizen.
+
+    Under a mandate (`mandate_id` set), `enterprise` is the client C acted for and
+    `enterprise_quality` the provider P's quality that receives the mandate: "for C, through
+    P". One provider quality stands for many clients, so the key names all three."""
 
     enterprise: Enterprise | None
     enterprise_quality: EnterpriseQuality | None
+    mandate_id: int | None = None
 
     @property
     def key(self) -> str:
-        return str(self.enterprise_quality.pk) if self.enterprise_quality else "citizen"
+        if self.enterprise is None:
+            return CITIZEN_KEY
+        key = f"{self.enterprise.pk}-{self.enterprise_quality.pk}"
+        return f"{key}-{self.mandate_id}" if self.mandate_id else key
 
     @property
     def is_citizen(self) -> bool:
         return self.enterprise is None
 
+    @property
+    def provider(self) -> Enterprise | None:
+        """The enterprise acted through (the mandatary), under a mandate."""
+        return self.enterprise_quality.enterprise if self.mandate_id else None
 
+
+CITIZEN_KEY = "citizen"
 CITIZEN = Option(enterprise=None, enterprise_quality=None)
+# "<enterprise id>-<enterprise quality id>[-<mandate id>]": anything else is no capacity.
+_KEY = re.compile(r"(\d{1,18})-(\d{1,18})(?:-(\d{1,18}))?")
+# The capacity screen shows this many enterprises at a time, whatever the person holds.
+PAGE_SIZE = 20
+MAX_SEARCH_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the capacity screen offers: one page of enterprises (`options`), how many match
+    in all (`count`), and whether the citizen is offered too (never when narrowed)."""
+
+    options: list[Option]
+    count: int
+    page: int
+    pages: int
+    citizen: bool
+    search: str = ""
+
+    @property
+    def choices(self) -> list[Option]:
+        return [*self.options, *([CITIZEN] if self.citizen else [])]
+
+    @property
+    def total(self) -> int:
+        return self.count + (1 if self.citizen else 0)
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1 if self.options else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.options) - 1 if self.options else 0
 
 
 def may_act(person) -> bool:
@@ -55,48 +107,177 @@ def holdings(person, application):
     return effective_in(application).filter(person=person)
 
 
-def role_codes_held(keys) -> dict[tuple[int, int, int], list[str]]:
-    """`role_codes` for many capacities in one query: for each (person id, enterprise
-    quality id, application id) of `keys`, the codes held there now (absent: none)."""
+def in_capacity(attributions, *, enterprise_id, enterprise_quality_id, mandate_id):
+    """The attributions behind one capacity: the enterprise acted for, the quality that
+    manages them, and the mandate they are held under (or none: the enterprise's own)."""
+    attributions = attributions.filter(
+        enterprise_id=enterprise_id, enterprise_quality_id=enterprise_quality_id
+    )
+    if mandate_id is None:
+        return attributions.filter(mandate__isnull=True)
+    return attributions.filter(mandate_id=mandate_id)
+
+
+def role_codes_held(keys) -> dict[tuple[int, int, int, int | None, int], list[str]]:
+    """`role_codes` for many capacities in one query: for each (person id, enterprise id,
+    enterprise quality id, mandate id or None, application id) of `keys`, the codes held
+    there now (absent: none)."""
     keys = set(keys)
     if not keys:
         return {}
     rows = (
         _effective()
         .filter(
-            person_id__in={person for person, _eq, _app in keys},
-            enterprise_quality_id__in={eq for _person, eq, _app in keys},
-            role__application_id__in={app for _person, _eq, app in keys},
+            person_id__in={key[0] for key in keys},
+            enterprise_id__in={key[1] for key in keys},
+            enterprise_quality_id__in={key[2] for key in keys},
+            role__application_id__in={key[4] for key in keys},
         )
-        .values_list("person_id", "enterprise_quality_id", "role__application_id", "role__code")
+        .values_list(
+            "person_id",
+            "enterprise_id",
+            "enterprise_quality_id",
+            "mandate_id",
+            "role__application_id",
+            "role__code",
+        )
         .distinct()
     )
-    held: dict[tuple[int, int, int], set[str]] = {}
-    for person, eq, app, code in rows:
-        if (person, eq, app) in keys:
-            held.setdefault((person, eq, app), set()).add(code)
+    held: dict[tuple, set[str]] = {}
+    for *key, code in rows:
+        key = tuple(key)
+        if key in keys:
+            held.setdefault(key, set()).add(code)
     return {key: sorted(codes) for key, codes in held.items()}
 
 
-def options(person, registration: ApplicationClient, *, enterprise_number: str = "") -> list:
-    """The capacities offered on the screen, enterprises by name, the citizen last.
+_NUMBER_LIKE = frozenset(" .-/BEbe0123456789")
 
-    `enterprise_number` (the application's `enterprise` parameter, already normalised)
-    narrows the choice to that enterprise; the citizen is then not offered."""
-    if not may_act(person):
-        return []
+
+def _matching(search: str) -> Q:
+    """The enterprises a search on the screen finds: by name, or, for a search written as
+    an enterprise number ("0403.170.701", "BE 0403170701", "170 701"), by its digits."""
+    found = Q(enterprise__name__icontains=search)
+    digits = "".join(ch for ch in search if ch.isdigit())
+    if len(digits) >= 3 and set(search) <= _NUMBER_LIKE:
+        found |= Q(enterprise__number__contains=digits)
+    return found
+
+
+def clean_search(raw: str) -> str:
+    """The search as typed, made harmless: printable characters only (no NUL, no direction
+    overrides), spaces collapsed, at most MAX_SEARCH_LENGTH characters."""
+    kept = "".join(ch for ch in raw[: MAX_SEARCH_LENGTH * 4] if ch.isprintable())
+    return " ".join(kept.split())[:MAX_SEARCH_LENGTH]
+
+
+def _held_capacities(person, registration, enterprise_number: str):
     held = holdings(person, registration.application)
     if enterprise_number:
         held = held.filter(enterprise__number=enterprise_number)
-    qualities = (
-        EnterpriseQuality.objects.filter(pk__in=held.values("enterprise_quality").order_by())
-        .select_related("enterprise", "quality")
-        .order_by("enterprise__name", "enterprise__number", "quality__position")
+    return held
+
+
+def _options_of(triples) -> list[Option]:
+    """Options for (enterprise id, enterprise quality id, mandate id) triples, in their
+    order: two queries whatever their number (the qualities with their enterprise, the
+    enterprises acted for)."""
+    triples = list(triples)
+    if not triples:
+        return []
+    qualities = EnterpriseQuality.objects.select_related("enterprise", "quality").in_bulk(
+        {eq for _e, eq, _m in triples}
     )
-    found = [Option(enterprise=eq.enterprise, enterprise_quality=eq) for eq in qualities]
-    if registration.allow_citizens and not enterprise_number:
-        found.append(CITIZEN)
-    return found
+    enterprises = {eq.enterprise_id: eq.enterprise for eq in qualities.values()}
+    missing = {e for e, _eq, _m in triples} - enterprises.keys()
+    if missing:
+        enterprises.update(Enterprise.objects.in_bulk(missing))
+    return [
+        Option(enterprise=enterprises[e], enterprise_quality=qualities[eq], mandate_id=m)
+        for e, eq, m in triples
+        if e in enterprises and eq in qualities
+    ]
+
+
+def offer(
+    person,
+    registration: ApplicationClient,
+    *,
+    enterprise_number: str = "",
+    search: str = "",
+    page: int = 1,
+) -> Offer:
+    """The capacities offered on the screen, a page at a time: enterprises by name (under
+    each, its own quality before the providers it is reached through), the citizen on every
+    page after them. A constant number of queries whatever the person holds: the count, the
+    page, and `_options_of` for it.
+
+    `enterprise_number` (the application's `enterprise` parameter, already normalised)
+    narrows the choice to that enterprise; the citizen is then not offered. `search`
+    narrows it to the clients whose number or name match."""
+    if not may_act(person):
+        return Offer(options=[], count=0, page=1, pages=1, citizen=False, search=search)
+    held = _held_capacities(person, registration, enterprise_number)
+    if search:
+        held = held.filter(_matching(search))
+    triples = (
+        held.values_list("enterprise_id", "enterprise_quality_id", "mandate_id")
+        .order_by()
+        .distinct()
+    )
+    count = triples.count()
+    pages = max(1, -(-count // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = (
+        held.values_list(
+            "enterprise_id",
+            "enterprise_quality_id",
+            "mandate_id",
+            "enterprise__name",
+            "enterprise__number",
+            "enterprise_quality__quality__position",
+        )
+        .order_by(
+            "enterprise__name",
+            "enterprise__number",
+            F("mandate_id").asc(nulls_first=True),
+            "enterprise_quality__quality__position",
+            "enterprise_quality_id",
+        )
+        .distinct()[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    )
+    return Offer(
+        options=_options_of((e, eq, m) for e, eq, m, *_sort in rows),
+        count=count,
+        page=page,
+        pages=pages,
+        citizen=registration.allow_citizens and not enterprise_number and not search,
+        search=search,
+    )
+
+
+def option_for(
+    person, registration: ApplicationClient, key: str, *, enterprise_number: str = ""
+) -> Option | None:
+    """The option `key` names, if it is one the person may choose now, else None."""
+    if not may_act(person) or not isinstance(key, str):
+        return None
+    if key == CITIZEN_KEY:
+        return CITIZEN if registration.allow_citizens and not enterprise_number else None
+    match = _KEY.fullmatch(key)
+    if match is None:
+        return None
+    enterprise_id, eq_id, mandate_id = (int(part) if part else None for part in match.groups())
+    held = in_capacity(
+        _held_capacities(person, registration, enterprise_number),
+        enterprise_id=enterprise_id,
+        enterprise_quality_id=eq_id,
+        mandate_id=mandate_id,
+    )
+    if not held.exists():
+        return None
+    options = _options_of([(enterprise_id, eq_id, mandate_id)])
+    return options[0] if options else None
 
 
 def role_codes(capacity: Capacity, application) -> list[str]:
@@ -104,28 +285,32 @@ def role_codes(capacity: Capacity, application) -> list[str]:
     if capacity.is_citizen:
         return []
     return sorted(
-        holdings(capacity.person, application)
-        .filter(enterprise_quality_id=capacity.enterprise_quality_id)
+        _of(capacity, holdings(capacity.person, application))
         .values_list("role__code", flat=True)
         .distinct()
     )
 
 
+def _of(capacity: Capacity, attributions):
+    return in_capacity(
+        attributions,
+        enterprise_id=capacity.enterprise_id,
+        enterprise_quality_id=capacity.enterprise_quality_id,
+        mandate_id=capacity.mandate_id,
+    )
+
+
 def is_current(capacity: Capacity, registration: ApplicationClient) -> bool:
     """Does the capacity still give access? False the moment the last role behind it has
-    ended, been revoked, deactivated or expired, the quality was deactivated, or the
-    enterprise's registration is gone; and for anyone whose account or verified number
-    is gone."""
+    ended, been revoked, deactivated or expired, the quality was deactivated, the
+    enterprise's registration is gone, or the mandate it is held under is no longer in
+    effect; and for anyone whose account or verified number is gone."""
     person = capacity.person
     if not may_act(person):
         return False
     if capacity.is_citizen:
         return registration.allow_citizens
-    return (
-        holdings(person, registration.application)
-        .filter(enterprise_quality_id=capacity.enterprise_quality_id)
-        .exists()
-    )
+    return _of(capacity, holdings(person, registration.application)).exists()
 
 
 def for_grant(grant_id: str | None) -> Capacity | None:
@@ -136,7 +321,9 @@ def for_grant(grant_id: str | None) -> Capacity | None:
             "person",
             "enterprise",
             "enterprise_quality__quality",
-            "client__application_registration__application",
+            "enterprise_quality__enterprise",
+            "mandate__group",
+            "client__application_registration__application__quality",
         )
         .filter(grant_id=grant_id)
         .first()

@@ -26,7 +26,7 @@ from allauth.idp.oidc.adapter import get_adapter
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.utils import timezone
@@ -63,6 +63,11 @@ REASONS: dict[str, str] = {
     "not_yet_valid": "The person holds this role there, but not yet: it starts later.",
     "expired": "The person held this role there until its end date, which has passed.",
     "ended": "The person held this role there; it was ended, revoked or deactivated.",
+    "mandate_ended": (
+        "The person held this role for this enterprise through a provider, under a mandate "
+        "between the two enterprises that is no longer in effect (ended, transferred, or past "
+        "its end date)."
+    ),
     "no_role": "The person does not hold this role for this enterprise.",
 }
 
@@ -88,6 +93,8 @@ class Question:
 class Decision:
     allowed: bool
     reason: str = ""
+    # `mandate_ended`: the number of the provider the role was held through.
+    through: str = ""
 
     @property
     def reason_text(self) -> str:
@@ -155,10 +162,10 @@ def _judged(registration, questions, numbers, granted) -> list[Decision]:
     if denied:
         asked = [questions[i] for i in denied]
         people = _people(registration, asked)
-        for index, reason in zip(
+        for index, (reason, through) in zip(
             denied, _reasons(registration, asked, people, numbers), strict=True
         ):
-            decisions[index] = Decision(allowed=False, reason=reason)
+            decisions[index] = Decision(allowed=False, reason=reason, through=through)
     return decisions
 
 
@@ -465,9 +472,10 @@ def _enterprise_number(value: str) -> str:
 # --- Why a question was denied ------------------------------------------------------------
 
 
-def _reasons(registration, questions, people, numbers) -> list[str]:
-    """The reason of each denied question, in order: the first link of the chain that is
-    missing (the subject, the role, the enterprise, the attribution)."""
+def _reasons(registration, questions, people, numbers) -> list[tuple[str, str]]:
+    """The reason of each denied question, in order, with the provider acted through when
+    the reason is a mandate's end: the first link of the chain that is missing (the
+    subject, the role, the enterprise, the attribution, the mandate behind it)."""
     reasons: list[str | None] = [None] * len(questions)
     for i, q in enumerate(questions):
         person = people.get((q.subject_type, q.subject_id))
@@ -517,33 +525,65 @@ def _reasons(registration, questions, people, numbers) -> list[str]:
             for i in open_
         }
         history: dict[tuple[int, int, int], list[dict]] = {}
-        for row in RoleAttribution.objects.filter(
-            person_id__in={k[0] for k in keys.values()},
-            enterprise_id__in={k[1] for k in keys.values()},
-            role_id__in={k[2] for k in keys.values()},
-        ).values(
-            "person_id",
-            "enterprise_id",
-            "role_id",
-            "status",
-            "valid_from",
-            "valid_until",
-            "updated_at",
-            "enterprise_quality__status",
+        today = timezone.localdate()
+        for row in (
+            RoleAttribution.objects.annotate(
+                # Held under a mandate that will not give access again: read in the same query.
+                mandate_over=_mandate_over(today)
+            )
+            .filter(
+                person_id__in={k[0] for k in keys.values()},
+                enterprise_id__in={k[1] for k in keys.values()},
+                role_id__in={k[2] for k in keys.values()},
+            )
+            .values(
+                "person_id",
+                "enterprise_id",
+                "role_id",
+                "status",
+                "valid_from",
+                "valid_until",
+                "updated_at",
+                "enterprise_quality__status",
+                "mandate_id",
+                "mandate_over",
+                "mandate__mandatary__number",
+            )
         ):
             key = (row["person_id"], row["enterprise_id"], row["role_id"])
             history.setdefault(key, []).append(row)
-        today = timezone.localdate()
         for i in open_:
             reasons[i] = _attribution_reason(history.get(keys[i], []), today)
-    return reasons  # type: ignore[return-value]
+    return [reason if isinstance(reason, tuple) else (reason, "") for reason in reasons]  # type: ignore[misc]
 
 
-def _attribution_reason(rows: list[dict], today) -> str:
+def _mandate_over(today):
+    """True for an attribution held under a mandate that no longer holds, is past its end,
+    or is between parties no longer both active and registered: the mandate will not give
+    access again (`ClientMandate.objects.in_effect` on no day from `today` on). A mandate
+    that starts later is not over."""
+    from mandates.models import ClientMandate
+
+    holds = (
+        ClientMandate.objects.holding()
+        .not_over(today)
+        .between_active_parties()
+        .filter(pk=OuterRef("mandate_id"))
+    )
+    return ExpressionWrapper(Q(mandate__isnull=False) & ~Exists(holds), output_field=BooleanField())
+
+
+def _attribution_reason(rows: list[dict], today) -> str | tuple[str, str]:
     """What the attributions of one (person, enterprise, role) say about a denial: an active
-    one wins (its quality deactivated, not started yet, past its end), else the latest one
-    that ended."""
-    active = [row for row in rows if row["status"] == RoleAttribution.Status.ACTIVE]
+    one wins (its quality deactivated, not started yet, past its end), then one whose
+    mandate is over (with the provider it was held through), else the latest one that
+    ended (its mandate's end, when that is why)."""
+    lapsed = [row for row in rows if row["mandate_over"]]
+    active = [
+        row
+        for row in rows
+        if row["status"] == RoleAttribution.Status.ACTIVE and not row["mandate_over"]
+    ]
     for row in active:
         if row["enterprise_quality__status"] != EnterpriseQuality.Status.ACTIVE:
             return "enterprise_inactive"
@@ -553,9 +593,17 @@ def _attribution_reason(rows: list[dict], today) -> str:
     for row in active:
         if row["valid_until"] is not None and row["valid_until"] < today:
             return "expired"
+    for row in lapsed:
+        if row["status"] == RoleAttribution.Status.ACTIVE:
+            return ("mandate_ended", row["mandate__mandatary__number"])
     over = [row for row in rows if row["status"] != RoleAttribution.Status.ACTIVE]
     if over:
         latest = max(over, key=lambda row: row["updated_at"])
+        if latest["mandate_over"] and latest["status"] in (
+            RoleAttribution.Status.ENDED,
+            RoleAttribution.Status.EXPIRED,
+        ):
+            return ("mandate_ended", latest["mandate__mandatary__number"])
         if latest["status"] == RoleAttribution.Status.EXPIRED:
             return "expired"
         if latest["status"] in _ENDED:

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from enterprises.models import Enterprise, EnterpriseQuality
+from mandates import rules as mandate_rules
 from portal.models import AuditEvent
 from portal.outbox import enqueue
 from relying import capacities, task_names
@@ -59,6 +60,15 @@ ENDINGS: dict[str, tuple[str, str]] = {
 }
 QUALITY_DEACTIVATED = ("admin", "The quality was deactivated in the enterprise.")
 ENTERPRISE_STOPPED = ("system", "The enterprise is stopped in the Crossroads Bank for Enterprises.")
+# A role held for a client through a provider that ended with the mandate behind it.
+MANDATE_ENDINGS: dict[str, tuple[str, str]] = {
+    Status.ENDED: ("admin", "The mandate through which the person acted for the enterprise ended."),
+    Status.EXPIRED: (
+        "system",
+        "The mandate through which the person acted for the enterprise reached its end "
+        "(its end date, or its transfer to another provider).",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -81,15 +91,33 @@ def _attributions():
     )
 
 
+def _ending(attribution, today) -> tuple[str, str]:
+    """Why it reads as ended: its own end, or the end of the mandate it was held under."""
+    mandate = attribution.mandate
+    if mandate is not None and attribution.status in MANDATE_ENDINGS:
+        over = mandate.state not in mandate_rules.HOLDING_STATES or (
+            mandate.end_date is not None and mandate.end_date < today
+        )
+        if over:
+            return MANDATE_ENDINGS[attribution.status]
+    return ENDINGS[attribution.status]
+
+
 def attributions_ended(attribution_ids: Iterable[int]) -> list[int]:
-    """Events for attributions that ended, were revoked, deactivated or expired."""
-    ended = _attributions().filter(pk__in=list(attribution_ids), status__in=list(ENDINGS))
+    """Events for attributions that ended, were revoked, deactivated or expired (with the
+    mandate they were held under, when that is why)."""
+    ended = (
+        _attributions()
+        .select_related("mandate")
+        .filter(pk__in=list(attribution_ids), status__in=list(ENDINGS))
+    )
+    today = timezone.localdate()
     return create(
         Change(
             source=f"attribution:{attribution.pk}:{attribution.status}",
             attribution=attribution,
-            initiating_entity=ENDINGS[attribution.status][0],
-            reason=ENDINGS[attribution.status][1],
+            initiating_entity=_ending(attribution, today)[0],
+            reason=_ending(attribution, today)[1],
             at=attribution.ended_at or attribution.updated_at,
         )
         for attribution in ended.order_by("pk").iterator(chunk_size=CHUNK)
@@ -196,18 +224,14 @@ def _create_chunk(changes: list[Change]) -> list[int]:
     if not concerned:
         return []
     held = capacities.role_codes_held(
-        (change.attribution.person_id, change.attribution.enterprise_quality_id, reg.application_id)
-        for change, reg in concerned
+        _capacity_key(change.attribution, reg) for change, reg in concerned
     )
     adapter = get_adapter()
     issued_at = timezone.now()
     events = []
     for change, registration in concerned:
         attribution = change.attribution
-        roles = held.get(
-            (attribution.person_id, attribution.enterprise_quality_id, registration.application_id),
-            [],
-        )
+        roles = held.get(_capacity_key(attribution, registration), [])
         event_type = TOKEN_CLAIMS_CHANGE if roles else SESSION_REVOKED
         jti = new_jti()
         events.append(
@@ -243,6 +267,18 @@ def _create_chunk(changes: list[Change]) -> list[int]:
         )
         enqueue_delivery(ours)
     return ours
+
+
+def _capacity_key(attribution, registration) -> tuple:
+    """The capacity an attribution gives access in (`capacities.role_codes_held`'s key): the
+    enterprise acted for, the quality managing it, the mandate it is held under."""
+    return (
+        attribution.person_id,
+        attribution.enterprise_id,
+        attribution.enterprise_quality_id,
+        attribution.mandate_id,
+        registration.application_id,
+    )
 
 
 def enqueue_delivery(event_ids: list[int], *, countdown: float | None = None) -> None:

@@ -73,6 +73,17 @@ class Capacity(models.Model):
     enterprise_quality = models.ForeignKey(
         "enterprises.EnterpriseQuality", on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # Set: the person acts for `enterprise` (the client, the mandator) through the provider
+    # holding this mandate (the mandatary, whose quality `enterprise_quality` is): "for C,
+    # through P". The tokens then name the provider as the actor (`act`).
+    mandate = models.ForeignKey(
+        "mandates.ClientMandate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("under the mandate"),
+    )
     # Whether the sign-in behind it used a second factor: the tokens' `acr`.
     second_factor = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -85,7 +96,11 @@ class Capacity(models.Model):
                 condition=Q(enterprise__isnull=True, enterprise_quality__isnull=True)
                 | Q(enterprise__isnull=False, enterprise_quality__isnull=False),
                 name="relying_capacity_enterprise_and_quality_together",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(mandate__isnull=True) | Q(enterprise__isnull=False),
+                name="relying_capacity_mandate_only_for_an_enterprise",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -94,6 +109,10 @@ class Capacity(models.Model):
     @property
     def is_citizen(self) -> bool:
         return self.enterprise_id is None
+
+    @property
+    def is_mandated(self) -> bool:
+        return self.mandate_id is not None
 
 
 def new_jti() -> str:

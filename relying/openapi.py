@@ -217,6 +217,14 @@ def _schemas() -> dict:
                             "additionalProperties": False,
                             "properties": {decisions.REASON_LANGUAGE: {"type": "string"}},
                         },
+                        "through": {
+                            "type": "string",
+                            "pattern": "^[0-9]{10}$",
+                            "description": (
+                                "With `mandate_ended` only: the enterprise number of the "
+                                "provider the person acted through (the `act` claim's `sub`)."
+                            ),
+                        },
                     },
                 },
             },

@@ -217,13 +217,15 @@ def client_rotate_secret(*, actor, registration: ApplicationClient) -> str:
 
 def capacity_bind(*, grant_id: str, client, person, option, second_factor: bool) -> Capacity:
     """Bind the chosen capacity to the sign-in's grant (its code and every token after it),
-    and record the sign-in in the trail of the enterprise acted for."""
+    and record the sign-in in the trail of the enterprise acted for (under a mandate: the
+    client's, naming the provider acted through)."""
     capacity = Capacity.objects.create(
         grant_id=grant_id,
         client=client,
         person=person,
         enterprise=option.enterprise,
         enterprise_quality=option.enterprise_quality,
+        mandate_id=option.mandate_id,
         second_factor=second_factor,
     )
     registration = client.application_registration
@@ -237,6 +239,12 @@ def capacity_bind(*, grant_id: str, client, person, option, second_factor: bool)
             "quality": option.enterprise_quality.quality.code if option.enterprise_quality else "",
             "citizen": option.is_citizen,
             "second_factor": second_factor,
+            # Acting for the enterprise through a provider: which one, under which mandate.
+            **(
+                {"through": option.provider.number, "mandate": option.mandate_id}
+                if option.mandate_id
+                else {}
+            ),
         },
     )
     return capacity

@@ -9,6 +9,7 @@ ended role refuses the very next call. Introspection's check is the adapter's.
 from __future__ import annotations
 
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core.internal.httpkit import add_query_params
@@ -24,7 +25,7 @@ from allauth.idp.oidc.internal.resources import get_resources
 from allauth.idp.oidc.models import Token
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -38,9 +39,31 @@ from relying.models import ApplicationClient
 # The authorization request's parameter by which an application asks for an enterprise in
 # advance (docs/integration.md): the capacity screen then offers only that enterprise.
 ENTERPRISE_PARAMETER = "enterprise"
+# The capacity screen's own parameters (a GET of this endpoint): the search among the
+# enterprises one acts for, and the page of them shown.
+SEARCH_PARAMETER = "capacity_search"
+PAGE_PARAMETER = "capacity_page"
+# The POST form carries the request's parameters, so a screen shown again can search.
+QUERY_FIELD = "authorization_query"
+MAX_QUERY_LENGTH = 4000
 # As for management acts (accounts/mfa.py): the portal's own second factor; a sign-in
 # through the identity provider is not counted, since the portal cannot tell what it asked.
 SECOND_FACTOR_METHODS = {"mfa"}
+
+
+def _page_number(raw: str) -> int:
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else 1
+
+
+def _page_links(query, offer) -> dict[str, str]:
+    """The addresses of the previous and next pages, the search kept."""
+    base = [*query, *([(SEARCH_PARAMETER, offer.search)] if offer.search else [])]
+    links = {}
+    if offer.page > 1:
+        links["previous"] = "?" + urlencode([*base, (PAGE_PARAMETER, offer.page - 1)])
+    if offer.page < offer.pages:
+        links["next"] = "?" + urlencode([*base, (PAGE_PARAMETER, offer.page + 1)])
+    return links
 
 
 def used_second_factor(request) -> bool:
@@ -101,16 +124,18 @@ class AuthorizeView(oidc.AuthorizationView):
         registration = self.registration()
         if registration is None:
             return _refused(request, errors.InvalidClientIdError())
-        options = self.options()
+        offer = self.offer()
         if "none" in (self._request_info.get("prompt") or ()):
             # Silent sign-in: possible only when there is nothing to choose.
-            if len(options) != 1:
+            if offer.search or offer.total != 1:
                 return self._redirect_error("interaction_required")
-            return self._choose(options[0])
-        if not options:
-            return self._no_capacity(registration)
-        if len(options) == 1:
-            return self._choose(options[0])
+            return self._choose(offer.choices[0])
+        if not offer.search:
+            # A search narrows what is shown, never what is chosen without the person.
+            if not offer.total:
+                return self._no_capacity(registration)
+            if offer.total == 1:
+                return self._choose(offer.choices[0])
         return self.render_to_response(self.get_context_data())
 
     def registration(self) -> ApplicationClient | None:
@@ -130,17 +155,40 @@ class AuthorizeView(oidc.AuthorizationView):
             # An unreadable number offers nothing rather than everything.
             return "invalid"
 
-    def options(self) -> list:
-        if not hasattr(self, "_options"):
-            registration = self.registration()
-            self._options = (
-                capacities.options(
-                    self.request.user, registration, enterprise_number=self.enterprise_number()
-                )
-                if registration
-                else []
+    def offer(self) -> capacities.Offer:
+        """The page of capacities shown: on a search's or a page link's GET, as asked; on a
+        POST shown again (a refused choice), the first page."""
+        if not hasattr(self, "_offer"):
+            params = self.request.GET
+            self._offer = capacities.offer(
+                self.request.user,
+                self.registration(),
+                enterprise_number=self.enterprise_number(),
+                search=capacities.clean_search(params.get(SEARCH_PARAMETER, "")),
+                page=_page_number(params.get(PAGE_PARAMETER, "")),
             )
-        return self._options
+        return self._offer
+
+    def resolve(self, key: str):
+        return capacities.option_for(
+            self.request.user, self.registration(), key, enterprise_number=self.enterprise_number()
+        )
+
+    def authorization_query(self) -> list[tuple[str, str]]:
+        """The authorization request's parameters, for the search form and the page links to
+        send again (the portal's own two replaced): from the address on a GET, from the form
+        when a POST is shown again. Whatever they say, the endpoint checks them again."""
+        if self.request.method == "GET":
+            source = self.request.GET
+        else:
+            source = QueryDict(self.request.POST.get(QUERY_FIELD, "")[:MAX_QUERY_LENGTH])
+        return [
+            (name, value)
+            for name, values in source.lists()
+            if name not in (SEARCH_PARAMETER, PAGE_PARAMETER)
+            for value in values
+            if "\x00" not in name + value
+        ]
 
     def _choose(self, option):
         # Before get_form_kwargs(): allauth's get_initial() drops the oauthlib request.
@@ -179,17 +227,25 @@ class AuthorizeView(oidc.AuthorizationView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["options"] = self.options()
+        kwargs["options"] = self.offer().choices
+        kwargs["resolve"] = self.resolve
         return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         registration = self.registration()
         form = context["form"]
+        offer = self.offer()
+        query = self.authorization_query()
         context.update(
             application=registration.application,
-            options=self.options(),
+            offer=offer,
+            options=offer.choices,
             chosen=form["capacity"].value(),
+            authorization_query=query,
+            query_value=urlencode(query)[:MAX_QUERY_LENGTH],
+            search_parameter=SEARCH_PARAMETER,
+            page_links=_page_links(query, offer),
             shared=[
                 get_adapter().scope_display.get(scope, scope)
                 for scope in self._scopes

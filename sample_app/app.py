@@ -201,8 +201,26 @@ def _digits(number: str | None) -> str | None:
     return "".join(c for c in number if c.isdigit()) if number else None
 
 
-def sign_in_save(token: dict, claims: dict) -> str:
+def acting_for(claims: dict) -> dict | None:
+    """The enterprise acted for, as the claims say it: `enterprise`, and, when the person
+    acts for it through a provider (a social secretariat under a mandate), the provider
+    from RFC 8693's `act` claim (`sub` its enterprise number), kept as `through`."""
     enterprise = claims.get("enterprise")
+    act = claims.get("act")
+    if enterprise and isinstance(act, dict) and act.get("sub"):
+        enterprise = {
+            **enterprise,
+            "through": {
+                "number": act["sub"],
+                "name": act.get("name", ""),
+                "quality": act.get("quality", ""),
+            },
+        }
+    return enterprise
+
+
+def sign_in_save(token: dict, claims: dict) -> str:
+    enterprise = acting_for(claims)
     sign_in_id = secrets.token_urlsafe(32)
     with db() as connection:
         connection.execute(

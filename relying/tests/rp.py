@@ -232,6 +232,7 @@ class PageReader(HTMLParser):
         self._link: str | None = None
         self._in_fieldset = 0
         self.fields_in_fieldset: list[str] = []
+        self.raw = html
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):

@@ -65,6 +65,11 @@ def claims_everywhere(rp, token) -> list[dict]:
     ]
 
 
+def key(eq) -> str:
+    """The capacity screen's key of an enterprise's own quality."""
+    return f"{eq.enterprise_id}-{eq.pk}"
+
+
 def enterprise_claim(eq) -> dict:
     return {"number": eq.enterprise.number, "name": eq.enterprise.name, "quality": "employer"}
 
@@ -110,11 +115,11 @@ def test_with_two_enterprises_the_screen_lists_both_and_nothing_is_issued_yet(
     page = screen(rp, browser)
     # By the enterprises' names: Atelier, then Boulangerie.
     assert [radio["value"] for radio in page.radios("capacity")] == [
-        str(atelier.pk),
-        str(boulangerie.pk),
+        key(atelier),
+        key(boulangerie),
     ]
     for eq in (atelier, boulangerie):
-        label = page.labels[f"capacity-{eq.pk}"]
+        label = page.labels[f"capacity-{key(eq)}"]
         assert eq.enterprise.name in label
         assert eq.enterprise.number_display in label
     assert not codes().exists()
@@ -127,7 +132,7 @@ def test_the_chosen_enterprise_and_only_its_roles_are_in_the_tokens_never_the_ot
 ):
     eq = two_enterprises[chosen]
     roles = [["dimona-declaration"], ["dimona-consultation"]][chosen]
-    token = sign_in_choosing(rp, browser, str(eq.pk))
+    token = sign_in_choosing(rp, browser, key(eq))
     claims = {"enterprise": enterprise_claim(eq), "roles": roles}
     assert claims_everywhere(rp, token) == 3 * [claims]
     # The ID token of a refresh says the same: the capacity is bound to the whole sign-in.
@@ -143,7 +148,7 @@ def test_the_chosen_enterprise_and_only_its_roles_are_in_the_tokens_never_the_ot
 def test_a_forged_capacity_is_refused_with_the_forms_error(rp, browser, two_enterprises, forged):
     if forged == "other-enterprise":
         # A real capacity of a third enterprise, where the holder holds nothing.
-        forged = str(other_enterprise("Charcuterie Lambert")[0].pk)
+        forged = key(other_enterprise("Charcuterie Lambert")[0])
     response = choose(rp, browser, forged)
     assert response.status_code == 200
     errors = response.context["form"].errors.as_data()["capacity"]
@@ -167,9 +172,7 @@ def test_no_choice_is_refused_with_the_forms_error(rp, browser, two_enterprises)
 def test_a_tampered_signed_request_is_refused(rp, browser, two_enterprises):
     boulangerie, _atelier = two_enterprises
     page = screen(rp, browser)
-    data = page.submission(
-        field="capacity", choose={"capacity": str(boulangerie.pk)}, button="grant"
-    )
+    data = page.submission(field="capacity", choose={"capacity": key(boulangerie)}, button="grant")
     data["request"] = [data["request"][0][:-2] + "xx"]
     response = browser.post(page.form("capacity")["action"], data, secure=True)
     assert response.status_code == 403
@@ -178,7 +181,7 @@ def test_a_tampered_signed_request_is_refused(rp, browser, two_enterprises):
 
 def test_cancel_on_the_screen_returns_access_denied_with_the_state(rp, browser, two_enterprises):
     boulangerie, _atelier = two_enterprises
-    response = choose(rp, browser, str(boulangerie.pk), button="cancel")
+    response = choose(rp, browser, key(boulangerie), button="cancel")
     assert response.status_code == 302
     back = query(response["Location"])
     assert back == {"error": "access_denied", "state": rp.sent["state"]}
@@ -279,7 +282,7 @@ def test_a_citizen_without_roles_signs_in_as_a_citizen(citizen_rp, employer_eq):
 
 def test_the_citizen_is_offered_after_the_enterprises_and_chosen(citizen_rp, browser, employer_eq):
     page = screen(citizen_rp, browser)
-    assert [radio["value"] for radio in page.radios("capacity")] == [str(employer_eq.pk), "citizen"]
+    assert [radio["value"] for radio in page.radios("capacity")] == [key(employer_eq), "citizen"]
     token = sign_in_choosing(citizen_rp, browser, "citizen")
     assert claims_everywhere(citizen_rp, token) == 3 * [{"enterprise": None, "roles": []}]
 

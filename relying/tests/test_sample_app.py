@@ -14,6 +14,7 @@ import time
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from enterprises.tests.factories import EnterpriseFactory
@@ -116,11 +117,47 @@ def test_sign_in_with_one_capacity_lands_with_it_and_its_roles(web, holder, empl
 
 def test_the_capacity_screen_choice_is_what_the_sample_shows(web, holder, gl, second_eq):
     give(gl, second_eq, holder, "dimona-consultation")
-    sign_in(web, PortalBrowser(signed_in(holder)), choose=str(second_eq.pk))
+    sign_in(
+        web, PortalBrowser(signed_in(holder)), choose=f"{second_eq.enterprise_id}-{second_eq.pk}"
+    )
     text = web.get("/").get_data(as_text=True)
     assert second_eq.enterprise.name in text
     assert "<code>dimona-consultation</code>" in text
     assert "dimona-declaration" not in text  # held in the other enterprise only
+
+
+def test_acting_for_a_client_through_a_provider_the_sample_says_both(web, dimona):
+    from mandates import rules
+    from roles.models import Role
+    from tests.personas import build_chain, build_provider, mandate_between
+
+    client, provider = build_chain(name="Client Bakery"), build_provider(name="Provider Sec")
+    mandate = mandate_between(
+        client,
+        provider,
+        group="social-security-declarations",
+        start=rules.quarter_start(timezone.localdate()),
+    )
+    staff = provider.staff
+    run_on_commit(
+        lambda: role_services.attribution_grant_direct(
+            actor=provider.sec_gl,
+            enterprise_quality=provider.secretariat,
+            roles=[Role.objects.get(code="dimona-declaration")],
+            national_number=staff.national_number,
+            first_name=staff.first_name,
+            last_name=staff.last_name,
+            email=staff.email,
+            mandate=mandate,
+        )
+    )
+    sign_in(web, PortalBrowser(signed_in(staff)))
+    text = web.get("/").get_data(as_text=True)
+    assert '<span class="enterprise-name">Client Bakery</span>' in text
+    assert '<span class="provider-name">Provider Sec</span>' in text
+    assert f'<span class="provider-number">{provider.enterprise.number}</span>' in text
+    assert '<span class="quality">social-secretariat</span>' in text
+    assert "<code>dimona-declaration</code>" in text
 
 
 def test_the_enterprise_parameter_asks_for_one_enterprise_in_advance(web, holder, gl, second_eq):

@@ -57,10 +57,10 @@ def test_the_demo_user_signs_in_to_the_sample_and_loses_access_when_the_role_end
 
         # The capacity screen: both enterprises where Dimona's roles are held.
         page.wait_for_url("**/identity/o/authorize**")
-        expect(page.locator(f"#capacity-{renard.pk}")).to_be_visible()
-        expect(page.locator(f"#capacity-{peeters.pk}")).to_be_visible()
+        expect(page.locator(f"#capacity-{renard.enterprise_id}-{renard.pk}")).to_be_visible()
+        expect(page.locator(f"#capacity-{peeters.enterprise_id}-{peeters.pk}")).to_be_visible()
         assert not run_axe(page)
-        page.locator(f"#capacity-{renard.pk}").check()
+        page.locator(f"#capacity-{renard.enterprise_id}-{renard.pk}").check()
         page.locator("button[name=action][value=grant]").click()
 
         # Back at the application, with that capacity and its roles.
