@@ -622,7 +622,7 @@ def proposal_batch_confirm(*, actor, batch: ProposalBatch, submission_key: str =
     return batch.valid_rows
 
 
-def proposal_batch_run(*, batch_id: int, chunk: int = BATCH_CHUNK) -> int:
+def proposal_batch_run(*, batch_id: int, chunk: int | None = None) -> int:
     """One run of the work: propose up to `chunk` waiting rows, each through
     `mandate_propose` in its own transaction (its rules checked again now, its audit event and
     e-mail), then queue the next run or close the batch. Returns how many rows still wait.
@@ -637,7 +637,7 @@ def proposal_batch_run(*, batch_id: int, chunk: int = BATCH_CHUNK) -> int:
     if batch is None:
         return 0
     pending = ProposalRow.objects.filter(batch=batch, status=ProposalRow.Status.PENDING)
-    ids = list(pending.order_by("line").values_list("pk", flat=True)[:chunk])
+    ids = list(pending.order_by("line").values_list("pk", flat=True)[: chunk or BATCH_CHUNK])
     # The refusals are stored in the words of the person who sent the file.
     with translation.override(batch.created_by.language or default_language()):
         for pk in ids:
@@ -672,7 +672,7 @@ def proposal_batch_run(*, batch_id: int, chunk: int = BATCH_CHUNK) -> int:
 def _propose_row(batch: ProposalBatch, pk: int) -> None:
     with transaction.atomic():
         row = (
-            ProposalRow.objects.select_for_update(skip_locked=True)
+            ProposalRow.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=pk, status=ProposalRow.Status.PENDING)
             .select_related("client", "group")
             .first()
