@@ -429,9 +429,7 @@ def validate_many(request, number: str):
     enterprise, _access = enterprise_mandates_for_user(request.user, number)
     form = ValidateManyForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request, " ".join(str(e) for errors in form.errors.values() for e in errors)
-        )
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("mandates:waiting", number=enterprise.number)
     chosen = selectors.awaiting_answer(enterprise, ids=form.cleaned_data["ids"])
     mandates = list(chosen[: rules.VALIDATE_MANY_LIMIT])

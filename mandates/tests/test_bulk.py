@@ -204,9 +204,7 @@ def test_confirming_runs_the_work_through_the_outbox_in_chunks(provider, monkeyp
     assert AuditEvent.objects.filter(action=Action.MANDATE_BATCH_CONFIRMED).count() == 1
 
 
-def test_a_row_the_rules_refuse_at_run_time_says_why_and_the_others_go_on(
-    provider, other_provider
-):
+def test_a_row_the_rules_refuse_at_run_time_says_why_and_the_others_go_on(provider, other_provider):
     tomorrow = timezone.localdate() + timedelta(days=1)
     clients = [_client() for _ in range(3)]
     batch = _batch(provider, clients, start=tomorrow)
