@@ -122,8 +122,9 @@ def scenarios(world) -> list[dict]:
             items.append({"page": page, "size": size, "who": provider.rae, "url": base + query})
         items.append({"page": "waiting proposals", "size": size, "who": provider.rae,
                       "url": reverse("mandates:waiting", args=[number])})  # fmt: skip
+        export = reverse("mandates:export", args=[number]) + "?side=mandatary"
         items.append({"page": "CSV export", "size": size, "who": provider.rae, "stream": True,
-                      "url": reverse("mandates:export", args=[number]) + "?side=mandatary"})  # fmt: skip
+                      "url": export})  # fmt: skip
     client = world["client"]
     items.append({"page": "mandator's list of providers", "size": "1", "who": client.rae,
                   "url": reverse("mandates:list", args=[client.enterprise.number])})  # fmt: skip
