@@ -79,6 +79,13 @@ SECOND_FACTOR = frozenset(
         "mandates:refuse",
         "mandates:end",
         "mandates:transfer",
+        # A file of proposals (its rows name other enterprises) and answering many at once.
+        "mandates:bulk_upload",
+        "mandates:bulk_example",
+        "mandates:bulk_preview",
+        "mandates:bulk_progress",
+        "mandates:waiting",
+        "mandates:validate_many",
         # Staff: the contact centre's look-ups and identity verifications.
         "enterprises:contact_centre",
         "identity_check",
@@ -225,6 +232,7 @@ REAUTHENTICATE_FORMS = frozenset(
         # Giving or moving a mandate hands a provider access to a client's applications.
         "mandates:propose",
         "mandates:transfer",
+        "mandates:bulk_upload",
         # Verifying a number gives it power over mandates, designations and attributions.
         "identity_check",
     }
@@ -242,6 +250,8 @@ REAUTHENTICATE_ACTS = frozenset(
         "mandates:validate",
         "mandates:refuse",
         "mandates:end",
+        "mandates:bulk_preview",
+        "mandates:validate_many",
     }
 )
 

@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.numbers import normalize_enterprise_number
 from enterprises.selectors import enterprise_with_number
-from mandates import rules, selectors
+from mandates import bulk_csv, rules, selectors
 from mandates.models import ClientMandate
 from portal.forms import SubmissionKeyMixin
 from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, SafeTextMixin
 
 Side = rules.Side
+VALIDATE_MANY_LIMIT = rules.VALIDATE_MANY_LIMIT
 
 SIDE_CHOICES = [
     (Side.MANDATOR.value, _("As client: the providers acting for this enterprise")),
@@ -123,3 +124,63 @@ class TransferForm(SubmissionKeyMixin, SafeTextMixin, forms.Form):
 class ActionForm(SubmissionKeyMixin, forms.Form):
     """A button (validate, refuse, end): only its submission key, so that Back and submit
     again does nothing twice."""
+
+
+class ProposalUploadForm(SubmissionKeyMixin, SafeTextMixin, forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=lazy(
+            lambda: (
+                _(
+                    "Columns: the client's enterprise number, the application group's code, the "
+                    "start date, the end date (optional); dates as YYYY-MM-DD. A first row naming "
+                    "the columns, in French, Dutch, German or English, may give them in another "
+                    "order. Separated by ; or , and saved as CSV UTF-8, Windows CSV or Excel's "
+                    "“Unicode text”. At most %(max)d rows."
+                )
+                % {"max": bulk_csv.MAX_ROWS}
+            ),
+            str,
+        )(),
+    )
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is too large (2 MB at most)."), code="too_large")
+        return upload
+
+
+class ValidateManyForm(SubmissionKeyMixin, forms.Form):
+    """The proposals chosen on the page (`mandate`, ids) or all of them (`scope` = all).
+    The ids are only a choice: the selector keeps those waiting for this enterprise."""
+
+    scope = forms.ChoiceField(
+        choices=[("selected", _("Validate the selected")), ("all", _("Validate all"))],
+        required=False,
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.chosen = data.getlist("mandate") if data is not None else []
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == "all":
+            data["ids"] = None
+            return data
+        try:
+            ids = sorted({int(value) for value in self.chosen})
+        except (TypeError, ValueError):
+            raise ValidationError(_("The choice of proposals is not valid."), code="ids") from None
+        if not ids:
+            raise ValidationError(_("Choose at least one proposal."), code="none_chosen")
+        if len(ids) > VALIDATE_MANY_LIMIT:
+            raise ValidationError(
+                _("Choose at most %(max)d proposals at once.") % {"max": VALIDATE_MANY_LIMIT},
+                code="too_many",
+            )
+        data["ids"] = ids
+        return data

@@ -185,3 +185,83 @@ class ClientMandate(TimeStamped):
     @property
     def is_active(self) -> bool:
         return self.state == rules.ACTIVE
+
+
+class ProposalBatch(TimeStamped):
+    """A provider's CSV of mandate proposals for many clients: its rows are kept here (never
+    in hidden fields) from the preview to the end of the work. Confirmed, a Celery task
+    proposes the valid rows in chunks, each row in its own transaction through
+    `mandates.services.mandate_propose` (the same rules as the form)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("preview")
+        CONFIRMED = "confirmed", _("in progress")
+        DONE = "done", _("finished")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("provider"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    filename = models.CharField(_("file"), max_length=255, blank=True)
+    status = models.CharField(_("state"), max_length=10, choices=Status, default=Status.DRAFT)
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("file of mandate proposals")
+        verbose_name_plural = _("files of mandate proposals")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.total_rows})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class ProposalRow(models.Model):
+    """One line of a `ProposalBatch`: what the file said, the errors the preview found, and
+    what the work did with it. `pending` → `proposed` (its mandate) or `refused` (the reason
+    the service gave at that moment); a row with errors at the preview stays `invalid`."""
+
+    class Status(models.TextChoices):
+        INVALID = "invalid", _("not valid")
+        PENDING = "pending", _("waiting")
+        PROPOSED = "proposed", _("proposed")
+        REFUSED = "refused", _("refused")
+
+    batch = models.ForeignKey(ProposalBatch, on_delete=models.CASCADE, related_name="rows")
+    line = models.PositiveIntegerField(_("line"))
+    # The cells as the preview shows them (printable, cut after their limit).
+    number = models.CharField(_("enterprise number"), max_length=40, blank=True)
+    group_code = models.CharField(_("application group"), max_length=80, blank=True)
+    client = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    group = models.ForeignKey(
+        "roles.ApplicationGroup", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    start_date = models.DateField(_("start date"), null=True)
+    end_date = models.DateField(_("end date"), null=True)
+    status = models.CharField(_("state"), max_length=10, choices=Status)
+    errors = models.JSONField(default=list, blank=True)
+    refusal = models.TextField(_("reason"), blank=True)
+    mandate = models.ForeignKey(
+        ClientMandate, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        ordering = ["line"]
+        indexes = [models.Index(fields=["batch", "status", "line"], name="mandates_row_status")]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "line"], name="mandates_proposalrow_line"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.line}"

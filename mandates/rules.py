@@ -47,6 +47,10 @@ EXPIRED = "expired"
 # the day before the transfer; an ended one gave them back when it was ended.
 HOLDING_STATES = (ACTIVE, TRANSFERRED)
 
+# "Validate all" (or the selected) validates at most this many proposals per click, each in
+# its own transaction; the summary says how many still wait.
+VALIDATE_MANY_LIMIT = 500
+
 
 # Who manages an enterprise's mandates at all: the refusal of everyone else.
 MANAGED_BY = _(

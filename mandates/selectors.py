@@ -16,7 +16,7 @@ from guardian.shortcuts import get_objects_for_user
 from enterprises import chain
 from enterprises.models import Designation, Enterprise
 from mandates import rules
-from mandates.models import ClientMandate
+from mandates.models import ClientMandate, ProposalBatch, ProposalRow
 from portal.models import AuditEvent
 from roles.models import ApplicationGroup
 
@@ -264,3 +264,64 @@ def role_managers_under(mandate: ClientMandate) -> list[tuple[object, str, str]]
         for user in managers_of(eq):
             recipients.append((eq, user.email, user.language))
     return recipients
+
+
+# --- Files of proposals, and the proposals waiting for an answer ------------------------------
+
+
+def batch_of(enterprise: Enterprise, pk: int) -> ProposalBatch | None:
+    """A file of proposals sent from `enterprise`, or None."""
+    return (
+        ProposalBatch.objects.filter(enterprise=enterprise, pk=pk)
+        .select_related("enterprise", "created_by")
+        .first()
+    )
+
+
+def batch_rows(batch: ProposalBatch, *, statuses=None):
+    """The batch's rows in the file's order (those in `statuses` when given)."""
+    qs = ProposalRow.objects.filter(batch=batch).select_related("client", "group", "mandate")
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    return qs.order_by("line")
+
+
+def batch_progress(batch: ProposalBatch) -> dict:
+    """The real counts of the work, read from the rows (one query): of the rows to propose
+    (`total`), how many are done (proposed or refused), proposed, refused, still waiting."""
+    Status = ProposalRow.Status
+    counts = dict(
+        ProposalRow.objects.filter(batch=batch)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    proposed = counts.get(Status.PROPOSED, 0)
+    refused = counts.get(Status.REFUSED, 0)
+    waiting = counts.get(Status.PENDING, 0)
+    return {
+        "total": proposed + refused + waiting,
+        "done": proposed + refused,
+        "proposed": proposed,
+        "refused": refused,
+        "waiting": waiting,
+        "invalid": counts.get(Status.INVALID, 0),
+        "finished": batch.status == ProposalBatch.Status.DONE,
+    }
+
+
+def awaiting_answer(enterprise: Enterprise, *, ids=None):
+    """The proposals waiting for this enterprise's answer: proposed by the other side (as
+    client, the providers' proposals; as provider, the clients'), oldest first, so that
+    "validate all" takes them in the order they came. `ids` narrows to those chosen."""
+    qs = (
+        ClientMandate.objects.filter(state=rules.PROPOSED)
+        .filter(
+            Q(mandator=enterprise, proposed_by_side=Side.MANDATARY.value)
+            | Q(mandatary=enterprise, proposed_by_side=Side.MANDATOR.value)
+        )
+        .select_related("mandator", "mandatary", "group", "proposed_by")
+    )
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.order_by("created_at", "id")

@@ -18,18 +18,23 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.access import Access
 from enterprises.models import Enterprise, EnterpriseQuality, Registration
-from mandates import rules, task_names
-from mandates.models import ClientMandate
+from enterprises.numbers import normalize_enterprise_number
+from mandates import bulk_csv, rules, task_names
+from mandates.models import ClientMandate, ProposalBatch, ProposalRow
 from portal import submissions
 from portal.audit import Action, audit
+from portal.languages import default_language
 from portal.outbox import enqueue
-from portal.refusals import Refusal, refusing_invalid
+from portal.refusals import Refusal, refusal_text, refusing_invalid
+from portal.text import max_length, printable
 from roles import services as role_services
 from roles.models import ApplicationGroup
 
@@ -224,6 +229,16 @@ def _check_not_proposed(*, mandator, mandatary, group, start, end) -> None:
         )
 
 
+def _check_proposal(*, mandator, mandatary, group, start, end) -> None:
+    """Every rule a new proposal meets (the parties, the dates, no overlap, not already
+    proposed): `mandate_propose` asks it under the mandator's lock, the preview of a file of
+    proposals asks it for each row without one (the work asks `mandate_propose` again)."""
+    _check_parties(mandator=mandator, mandatary=mandatary, group=group)
+    _check_dates(group=group, start=start, end=end)
+    _check_no_overlap(mandator=mandator, group=group, start=start, end=end)
+    _check_not_proposed(mandator=mandator, mandatary=mandatary, group=group, start=start, end=end)
+
+
 # --- The changes ---------------------------------------------------------------------------------
 
 
@@ -277,10 +292,7 @@ def mandate_propose(
         if not Access(actor, enterprise).may_manage_mandates:
             raise Refusal(rules.MANAGED_BY, code="not_allowed")
         mandator = _lock(mandator)
-        _check_parties(mandator=mandator, mandatary=mandatary, group=group)
-        _check_dates(group=group, start=start_date, end=end_date)
-        _check_no_overlap(mandator=mandator, group=group, start=start_date, end=end_date)
-        _check_not_proposed(
+        _check_proposal(
             mandator=mandator, mandatary=mandatary, group=group, start=start_date, end=end_date
         )
         mandate = _new(
@@ -477,3 +489,229 @@ def proposals_expire(*, now=None) -> int:
             _record(actor=None, mandate=mandate, action=Action.MANDATE_EXPIRED)
             count += 1
     return count
+
+
+# --- A file of proposals, and validating many at once -------------------------------------------
+
+# Rows one run of the task proposes before it queues the next run: a worker's run stays short
+# (a restart loses little) and other tasks get their turn between chunks.
+BATCH_CHUNK = 200
+VALIDATE_MANY_LIMIT = rules.VALIDATE_MANY_LIMIT
+
+
+def proposal_batch_parse(
+    *, actor, enterprise: Enterprise, uploaded, submission_key: str = ""
+) -> ProposalBatch:
+    """A provider's access manager sends a CSV of proposals (the provider proposing itself
+    to each client): every row checked with the rules of `mandate_propose` and stored as a
+    draft batch with its errors. Nothing is proposed yet."""
+    if not Access(actor, enterprise).may_manage_mandates:
+        raise Refusal(rules.MANAGED_BY, code="not_allowed")
+    lines = bulk_csv.read(uploaded.read())
+    numbers: dict[int, str] = {}
+    for line in lines:
+        if line.errors:
+            continue
+        try:
+            numbers[line.line] = normalize_enterprise_number(line.number)
+        except ValidationError as exc:
+            line.errors.append(refusal_text(exc))
+    clients = {e.number: e for e in Enterprise.objects.filter(number__in=set(numbers.values()))}
+    groups = {g.code: g for g in ApplicationGroup.objects.filter(is_available=True)}
+    seen: dict[tuple[int, int], int] = {}
+    rows = []
+    for line in lines:
+        client = clients.get(numbers.get(line.line, ""))
+        group = groups.get(line.group)
+        if not line.errors:
+            if client is None:
+                line.errors.append(
+                    gettext("No enterprise with the number %(number)s is known to the registry.")
+                    % {"number": line.number}
+                )
+            if group is None:
+                line.errors.append(
+                    gettext("No application group has the code “%(code)s”.") % {"code": line.group}
+                )
+        if not line.errors:
+            earlier = seen.get((client.pk, group.pk))
+            if earlier is not None:
+                line.errors.append(
+                    gettext("Line %(line)d already proposes this client for these applications.")
+                    % {"line": earlier}
+                )
+            else:
+                seen[(client.pk, group.pk)] = line.line
+        if not line.errors:
+            try:
+                _check_proposal(
+                    mandator=client,
+                    mandatary=enterprise,
+                    group=group,
+                    start=line.start_date,
+                    end=line.end_date,
+                )
+            except Refusal as exc:
+                line.errors.append(refusal_text(exc))
+        rows.append(
+            ProposalRow(
+                line=line.line,
+                number=line.number,
+                group_code=line.group,
+                client=client if not line.errors else None,
+                group=group if not line.errors else None,
+                start_date=line.start_date,
+                end_date=line.end_date,
+                status=ProposalRow.Status.INVALID if line.errors else ProposalRow.Status.PENDING,
+                errors=line.errors,
+            )
+        )
+    error_rows = sum(1 for row in rows if row.errors)
+    with transaction.atomic():
+        claim = submissions.claim(user=actor, key=submission_key)
+        batch = ProposalBatch.objects.create(
+            enterprise=enterprise,
+            created_by=actor,
+            filename=printable(getattr(uploaded, "name", "") or "")[
+                : max_length(ProposalBatch, "filename")
+            ],
+            total_rows=len(rows),
+            valid_rows=len(rows) - error_rows,
+            error_rows=error_rows,
+        )
+        for row in rows:
+            row.batch = batch
+        ProposalRow.objects.bulk_create(rows, batch_size=1000)
+        audit(
+            actor=actor,
+            action=Action.MANDATE_BATCH_UPLOADED,
+            enterprise=enterprise,
+            target=batch,
+            details={"rows": len(rows), "errors": error_rows},
+        )
+        claim.record(batch=batch.pk)
+    return batch
+
+
+def proposal_batch_confirm(*, actor, batch: ProposalBatch, submission_key: str = "") -> int:
+    """Propose the batch's valid rows: the work runs in Celery (`RUN_PROPOSAL_BATCH`), in
+    chunks, each row in its own transaction; the progress page counts the rows."""
+    with transaction.atomic():
+        submissions.claim(user=actor, key=submission_key)
+        if not Access(actor, batch.enterprise).may_manage_mandates:
+            raise Refusal(rules.MANAGED_BY, code="not_allowed")
+        if not batch.rows.filter(status=ProposalRow.Status.PENDING).exists():
+            raise Refusal(_("No valid row to propose."), code="no_valid_row")
+        claimed = ProposalBatch.objects.filter(
+            pk=batch.pk, status=ProposalBatch.Status.DRAFT
+        ).update(
+            status=ProposalBatch.Status.CONFIRMED,
+            confirmed_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        if not claimed:
+            raise Refusal(_("This file was already confirmed."), code="already_confirmed")
+        audit(
+            actor=actor,
+            action=Action.MANDATE_BATCH_CONFIRMED,
+            enterprise=batch.enterprise,
+            target=batch,
+            details={"proposals": batch.valid_rows},
+        )
+        enqueue(task_names.RUN_PROPOSAL_BATCH, batch.pk)
+    return batch.valid_rows
+
+
+def proposal_batch_run(*, batch_id: int, chunk: int | None = None) -> int:
+    """One run of the work: propose up to `chunk` waiting rows, each through
+    `mandate_propose` in its own transaction (its rules checked again now, its audit event and
+    e-mail), then queue the next run or close the batch. Returns how many rows still wait.
+
+    Idempotent: a row is taken under its lock only while `pending` (a second copy of the
+    task skips the rows the first holds or has done), so no row is proposed twice."""
+    batch = (
+        ProposalBatch.objects.filter(pk=batch_id, status=ProposalBatch.Status.CONFIRMED)
+        .select_related("enterprise", "created_by")
+        .first()
+    )
+    if batch is None:
+        return 0
+    pending = ProposalRow.objects.filter(batch=batch, status=ProposalRow.Status.PENDING)
+    ids = list(pending.order_by("line").values_list("pk", flat=True)[: chunk or BATCH_CHUNK])
+    # The refusals are stored in the words of the person who sent the file.
+    with translation.override(batch.created_by.language or default_language()):
+        for pk in ids:
+            _propose_row(batch, pk)
+    with transaction.atomic():
+        waiting = pending.count()
+        if waiting:
+            enqueue(task_names.RUN_PROPOSAL_BATCH, batch.pk)
+            return waiting
+        finished = ProposalBatch.objects.filter(
+            pk=batch.pk, status=ProposalBatch.Status.CONFIRMED
+        ).update(
+            status=ProposalBatch.Status.DONE,
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        if finished:
+            counts = {
+                status: ProposalRow.objects.filter(batch=batch, status=status).count()
+                for status in (ProposalRow.Status.PROPOSED, ProposalRow.Status.REFUSED)
+            }
+            audit(
+                actor=batch.created_by,
+                action=Action.MANDATE_BATCH_FINISHED,
+                enterprise=batch.enterprise,
+                target=batch,
+                details={str(status): n for status, n in counts.items()},
+            )
+    return 0
+
+
+def _propose_row(batch: ProposalBatch, pk: int) -> None:
+    with transaction.atomic():
+        row = (
+            ProposalRow.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=pk, status=ProposalRow.Status.PENDING)
+            .select_related("client", "group")
+            .first()
+        )
+        if row is None:  # done by another copy of the task, or held by it right now
+            return
+        try:
+            # A savepoint: a refusal rolls back only this proposal.
+            row.mandate = mandate_propose(
+                actor=batch.created_by,
+                enterprise=batch.enterprise,
+                side=Side.MANDATARY,
+                other=row.client,
+                group=row.group,
+                start_date=row.start_date,
+                end_date=row.end_date,
+            )
+            row.status = ProposalRow.Status.PROPOSED
+        except Refusal as exc:
+            row.status = ProposalRow.Status.REFUSED
+            row.refusal = refusal_text(exc)
+        row.save(update_fields=["mandate", "status", "refusal"])
+
+
+def mandates_validate_many(
+    *, actor, enterprise: Enterprise, mandates, submission_key: str = ""
+) -> tuple[list[ClientMandate], list[tuple[ClientMandate, str]]]:
+    """Validate several proposals at once: `mandate_validate` for each, each in its own
+    transaction with its own audit event and e-mails, so one refusal (a period now taken, a
+    proposal of one's own) leaves the others validated. Returns (validated, [(mandate,
+    reason)]). The page's key is claimed first, in a transaction of its own: sending the same
+    page again validates nothing twice."""
+    with transaction.atomic():
+        submissions.claim(user=actor, key=submission_key)
+    validated: list[ClientMandate] = []
+    refused: list[tuple[ClientMandate, str]] = []
+    for mandate in mandates:
+        try:
+            validated.append(mandate_validate(actor=actor, mandate=mandate, enterprise=enterprise))
+        except Refusal as exc:
+            refused.append((mandate, refusal_text(exc)))
+    return validated, refused

@@ -81,3 +81,9 @@ def _notify_role_managers(task, mandate, event, seen: set[str]) -> None:
 @shared_task(name=task_names.EXPIRE_PROPOSALS)
 def expire_proposals() -> int:
     return services.proposals_expire()
+
+
+@shared_task(name=task_names.RUN_PROPOSAL_BATCH, acks_late=True)
+def run_proposal_batch(batch_id: int) -> int:
+    """One chunk of a confirmed file of proposals; the service queues the next one."""
+    return services.proposal_batch_run(batch_id=batch_id)

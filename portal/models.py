@@ -98,6 +98,9 @@ class Action(models.TextChoices):
     MANDATE_EXPIRED = "mandate.expired", _("Mandate proposal expired")
     MANDATE_TRANSFER_PROPOSED = "mandate.transfer_proposed", _("Mandate transfer proposed")
     MANDATE_TRANSFERRED = "mandate.transferred", _("Mandate transferred to another provider")
+    MANDATE_BATCH_UPLOADED = "mandate_batch.uploaded", _("File of mandate proposals uploaded")
+    MANDATE_BATCH_CONFIRMED = "mandate_batch.confirmed", _("File of mandate proposals confirmed")
+    MANDATE_BATCH_FINISHED = "mandate_batch.finished", _("File of mandate proposals worked through")
     ENTERPRISE_STOPPED_BY_REGISTRY = (
         "enterprise.stopped_by_registry",
         _("Registered enterprise stopped by the registry"),

@@ -248,6 +248,9 @@ class Mandates:
     spare: Any
     active: Any
     proposed: Any
+    spare_rae: Any = None
+    # A draft file of proposals the provider's RAE sent (one valid row: the spare, e-Box).
+    batch: Any = None
 
 
 def build_mandates(client: Chain) -> Mandates:
@@ -267,7 +270,28 @@ def build_mandates(client: Chain) -> Mandates:
     proposed = mandate_between(
         client, provider, group="ebox", start=today + timedelta(days=1), active=False
     )
-    return Mandates(provider=provider, spare=spare, active=active, proposed=proposed)
+    batch = proposal_file(provider, [f"{spare.number};ebox;{today + timedelta(days=2)};"])
+    return Mandates(
+        provider=provider,
+        spare=spare,
+        active=active,
+        proposed=proposed,
+        spare_rae=spare_rae,
+        batch=batch,
+    )
+
+
+def proposal_file(provider: Chain, lines: list[str], *, actor=None):
+    """A draft file of mandate proposals sent by the provider's RAE (`lines`: CSV rows of
+    number;group;start;end)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mandates import services as mandate_services
+
+    upload = SimpleUploadedFile("proposals.csv", "\n".join(lines).encode())
+    return mandate_services.proposal_batch_parse(
+        actor=actor or provider.rae, enterprise=provider.enterprise, uploaded=upload
+    )
 
 
 # --- Staff and outsiders -------------------------------------------------------------------------

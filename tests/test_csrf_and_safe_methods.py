@@ -428,6 +428,43 @@ ROUTES = [
             "start_date": _next_quarter().isoformat(),
         },
     ),
+    Route(
+        "mandates:bulk_upload",
+        lambda w: w.extra["mandates"].provider.rae,
+        lambda w: {"number": w.extra["mandates"].provider.enterprise.number},
+        data=lambda w: {
+            "file": SimpleUploadedFile(
+                "m.csv", f"{w.enterprise.number};ebox;{_next_quarter()};".encode()
+            )
+        },
+    ),
+    Route(
+        "mandates:bulk_example",
+        lambda w: w.extra["mandates"].provider.rae,
+        lambda w: {"number": w.extra["mandates"].provider.enterprise.number},
+    ),
+    Route(
+        "mandates:bulk_preview",
+        lambda w: w.extra["mandates"].provider.rae,
+        lambda w: _at_provider(w, w.extra["mandates"].batch),
+        data=lambda w: {},
+    ),
+    Route(
+        "mandates:bulk_progress",
+        lambda w: w.extra["mandates"].provider.rae,
+        lambda w: _at_provider(w, w.extra["mandates"].batch),
+    ),
+    Route(
+        "mandates:waiting",
+        lambda w: w.extra["mandates"].provider.rae,
+        lambda w: {"number": w.extra["mandates"].provider.enterprise.number},
+    ),
+    Route(
+        "mandates:validate_many",
+        lambda w: w.extra["mandates"].provider.rae,
+        lambda w: {"number": w.extra["mandates"].provider.enterprise.number},
+        data=lambda w: {"scope": "all"},
+    ),
     # --- wizard and its admin -------------------------------------------------------------
     Route("wizard:home", lambda w: None),
     Route("wizard:page", lambda w: None, lambda w: {"slug": "rae"}),

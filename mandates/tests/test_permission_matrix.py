@@ -8,19 +8,24 @@ one of them. A refused request changes nothing (every table counted, states incl
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from enterprises.tests.factories import EnterpriseFactory
 from mandates import rules
+from mandates import services as mandate_services
 from roles.models import ApplicationGroup
 from tests.personas import (
+    activate,
     build_chain,
     build_mandates,
     build_world,
     built_once,
     make_agent,
+    register,
     signed_in,
 )
 from tests.security_helpers import snapshot
@@ -53,16 +58,47 @@ MATRIX = {
     "end": NOT_FOUND | {"rae": 302, "co_rae": 302, "p_rae": 302, "p_co_rae": 302},
     # The mandator's: the provider may not move the client's mandate.
     "transfer": NOT_FOUND | {"rae": 302, "co_rae": 302, "p_rae": 403, "p_co_rae": 403},
+    # A file of proposals: sent from one's own enterprise by its access managers.
+    "bulk_upload": NOT_FOUND
+    | {"rae": 302, "co_rae": 302, "lr": 403, "gl": 403, "co_gl": 403}
+    | {"p_rae": 302, "p_co_rae": 302, "p_lr": 403, "p_gl": 403, "p_co_gl": 403},
+    # The provider's file: its access managers; the client's see no such file (404).
+    "bulk_preview": NOT_FOUND
+    | {"lr": 403, "gl": 403, "co_gl": 403}
+    | {"p_rae": 302, "p_co_rae": 302, "p_lr": 403, "p_gl": 403, "p_co_gl": 403},
+    "bulk_progress": NOT_FOUND
+    | {"lr": 403, "gl": 403, "co_gl": 403}
+    | {"p_rae": 200, "p_co_rae": 200, "p_lr": 403, "p_gl": 403, "p_co_gl": 403},
+    # What waits for each side's answer (the client: the spare's offer; the provider: the
+    # client's e-Box proposal), listed and validated all at once.
+    "waiting": NOT_FOUND
+    | {"rae": 200, "co_rae": 200, "lr": 403, "gl": 403, "co_gl": 403}
+    | {"p_rae": 200, "p_co_rae": 200, "p_lr": 403, "p_gl": 403, "p_co_gl": 403},
+    "validate_many": NOT_FOUND
+    | {"rae": 200, "co_rae": 200, "lr": 403, "gl": 403, "co_gl": 403}
+    | {"p_rae": 200, "p_co_rae": 200, "p_lr": 403, "p_gl": 403, "p_co_gl": 403},
     # A mandate of another enterprise through this enterprise's address: 404 for all.
     "other_enterprises_mandate": NOT_FOUND,
 }
 CASES = [(a, p, s) for a, row in MATRIX.items() for p, s in row.items()]
-READ_ONLY = {"list", "export", "detail", "other_enterprises_mandate"}
+READ_ONLY = {"list", "export", "detail", "other_enterprises_mandate", "bulk_progress", "waiting"}
 
 
 def build_matrix_world():
     world = build_world(name="Client Matrix")
     mandates = world.extra["mandates"]
+    # An offer waiting for the client's answer: a third secretariat proposes itself.
+    offering = EnterpriseFactory(name="Offering Secretariat")
+    _lr, offering_rae = register(offering)
+    activate(offering, "social-secretariat", actor=offering_rae)
+    mandate_services.mandate_propose(
+        actor=offering_rae,
+        enterprise=offering,
+        side=rules.Side.MANDATARY,
+        other=world.enterprise,
+        group=ApplicationGroup.objects.get(code="ebox"),
+        start_date=timezone.localdate() + timedelta(days=3),
+    )
     outsider = build_chain(name="Outsider Matrix")
     outsider_mandates = build_mandates(outsider)
     users = {
@@ -121,6 +157,16 @@ def request_for(action: str, profile: str, world, outsider_mandates):
             "start_date": rules.next_quarter_start(timezone.localdate()).isoformat(),
         }
         return "post", url("transfer", mandates.active), data
+    if action == "bulk_upload":
+        start = timezone.localdate() + timedelta(days=2)
+        upload = SimpleUploadedFile("p.csv", f"{mandates.spare.number};ebox;{start};".encode())
+        return "post", reverse("mandates:bulk_upload", args=[number]), {"file": upload}
+    if action in ("bulk_preview", "bulk_progress"):
+        return "post" if action == "bulk_preview" else "get", url(action, mandates.batch), {}
+    if action == "waiting":
+        return "get", reverse("mandates:waiting", args=[number]), {}
+    if action == "validate_many":
+        return "post", reverse("mandates:validate_many", args=[number]), {"scope": "all"}
     if action == "other_enterprises_mandate":
         return "get", url("detail", outsider_mandates.active), {}
     raise AssertionError(action)
