@@ -249,9 +249,11 @@ class AttributionFilterForm(SafeTextMixin, forms.Form):
         ],
     )
 
-    def __init__(self, *args, roles_qs, **kwargs):
+    def __init__(self, *args, roles_qs, roles=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].queryset = roles_qs
+        # The rows of roles_qs when the view has them already (selectors.role_choices).
+        self.fields["role"].rows = roles
 
     def params(self) -> dict:
         # Invalid filters are ignored (never a 500): the list shows unfiltered.
