@@ -40,7 +40,7 @@ class TwoEndedPaginator(Paginator):
         cap = self.count_cap
         queryset = self.object_list
         self.count_is_exact = True
-        if cap is None or not hasattr(queryset, "count") or self._wanted * self.per_page > cap:
+        if cap is None or not hasattr(queryset, "order_by") or self._wanted * self.per_page > cap:
             return super().count
         # One row past the cap tells "more than the cap" from "exactly the cap".
         counted = queryset.order_by()[: cap + 1].count()
