@@ -284,10 +284,22 @@ def chain_history(enterprise):
     """The audit events of the chain, newest first (paginate the result)."""
     from portal.models import AuditEvent
 
-    q = Q()
-    for prefix in CHAIN_ACTIONS:
-        q |= Q(action__startswith=prefix)
-    return AuditEvent.objects.for_enterprise(enterprise).filter(q).order_by("-created_at", "-id")
+    return (
+        AuditEvent.objects.for_enterprise(enterprise)
+        .filter(action__in=chain_actions())
+        .order_by("-created_at", "-id")
+    )
+
+
+@functools.cache
+def chain_actions() -> list[str]:
+    """The actions of the chain's history: those of the audit trail's one vocabulary
+    (`portal.models.Action`, which every event's action is one of) under CHAIN_ACTIONS.
+    A list rather than prefixes (LIKE … OR LIKE …): the count of an enterprise's chain
+    events is then read from the index (enterprise, action), not from every event of it."""
+    from portal.models import Action
+
+    return sorted(value for value in Action.values if value.startswith(CHAIN_ACTIONS))
 
 
 def enterprise_with_number(number: str) -> Enterprise | None:

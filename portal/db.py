@@ -78,7 +78,7 @@ class Statement:
     def __init__(self, build: Callable, **markers):
         self._build = build
         self._markers = markers
-        self._compiled: dict[str, tuple[str, list, dict[str, list[int]]]] = {}
+        self._compiled: dict[str, tuple[str, list, dict[str, list[int]], list | None]] = {}
 
     def rows(self, using: str = "default", **values) -> list[tuple]:
         connection = connections[using]
@@ -86,17 +86,28 @@ class Statement:
             return [tuple(row) for row in self._build(**values).using(using)]
         if using not in self._compiled:
             self._compiled[using] = self._compile(using)
-        sql, params, places = self._compiled[using]
+        sql, params, places, order = self._compiled[using]
         bound = list(params)
         for name, indexes in places.items():
             for index in indexes:
                 bound[index] = values[name]
-        return _run(connection, sql, bound)
+        rows = _run(connection, sql, bound)
+        if order is not None:
+            rows = [tuple(row[i] for i in order) for row in rows]
+        return rows
 
     def _compile(self, using):
         queryset = self._build(**self._markers).using(using)
-        sql, params = queryset.query.get_compiler(using=using).as_sql()
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
         params = list(params)
+        # The compiler may select the columns in another order than `values_list` names
+        # them (with an ordering on some of them): the rows are put back in the asked order.
+        aliases = [alias for _expression, _sql, alias in compiler.select[: compiler.col_count]]
+        names = list(queryset._fields or ())
+        order = None
+        if names and aliases != names and sorted(aliases) == sorted(names):
+            order = [aliases.index(name) for name in names]
         places = {
             name: [i for i, param in enumerate(params) if _same(param, marker)]
             for name, marker in self._markers.items()
@@ -108,7 +119,7 @@ class Statement:
         sql = _inline_constants(connections[using], sql, params, set(bound))
         renumber = {old: new for new, old in enumerate(bound)}
         places = {name: [renumber[i] for i in indexes] for name, indexes in places.items()}
-        return sql, [params[i] for i in bound], places
+        return sql, [params[i] for i in bound], places, order
 
 
 # A placeholder, or an escaped percent sign (which is not one).

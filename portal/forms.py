@@ -4,6 +4,7 @@ import functools
 from pathlib import Path
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 from django.template.backends.jinja2 import Jinja2
@@ -65,12 +66,39 @@ class ReadOnceModelChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        rows = getattr(self.field, "rows", None)
+        for obj in self.queryset if rows is None else rows:
             yield self.choice(obj)
+
+    def __len__(self):
+        rows = getattr(self.field, "rows", None)
+        if rows is None:
+            return super().__len__()
+        return len(rows) + (1 if self.field.empty_label is not None else 0)
 
 
 class ModelChoiceField(forms.ModelChoiceField):
+    """`rows`, when a form sets them, are the queryset's objects already read (by a prepared
+    statement, portal.db): the choices are rendered and a value validated from them, without
+    another query. They must be exactly the queryset's rows, in its order."""
+
     iterator = ReadOnceModelChoiceIterator
+    rows = None
+
+    def to_python(self, value):
+        if self.rows is None or value in self.empty_values:
+            return super().to_python(value)
+        key = self.to_field_name or "pk"
+        if isinstance(value, self.queryset.model):
+            value = getattr(value, key)
+        for obj in self.rows:
+            if str(getattr(obj, key)) == str(value):
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):

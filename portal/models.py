@@ -145,6 +145,10 @@ class AuditEvent(ChoiceLabels):
             models.Index(fields=["target_type", "target_id"], name="portal_audit_target"),
             # A person's own history ("Mon profil eGov") reads events by actor.
             models.Index(fields=["actor", "-created_at"], name="portal_audit_actor_time"),
+            # The chain's history of an enterprise (enterprises.selectors.chain_history: some
+            # actions among all of its events, 2,600 of 102,600 in an enterprise of 100,000
+            # roles), counted from this index alone.
+            models.Index(fields=["enterprise", "action"], name="portal_audit_ent_action"),
         ]
 
     def __str__(self) -> str:

@@ -253,9 +253,11 @@ class AttributionFilterForm(SafeTextMixin, forms.Form):
     # Typed, not chosen from a drop-down: a secretariat has 100,000 clients.
     client = forms.CharField(label=_("Client (enterprise number)"), required=False, max_length=20)
 
-    def __init__(self, *args, roles_qs, with_client: bool = False, **kwargs):
+    def __init__(self, *args, roles_qs, roles=None, with_client: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].queryset = roles_qs
+        # The rows of roles_qs when the view has them already (selectors.role_choices).
+        self.fields["role"].rows = roles
         if not with_client:
             del self.fields["client"]
 

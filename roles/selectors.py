@@ -1,5 +1,8 @@
 """Reads of the roles app, scoped by permission. No view filters by hand."""
 
+import functools
+
+from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
@@ -7,13 +10,15 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Cast, Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from guardian.shortcuts import get_users_with_perms
+from modeltranslation.manager import rewrite_order_lookup_key
 
 from enterprises.models import EnterpriseQuality, EnterpriseQualityUserObjectPermission
 from portal.db import Statement
@@ -21,6 +26,7 @@ from portal.models import AuditEvent
 from roles.models import (
     AccessLink,
     AccessRequest,
+    Application,
     Invitation,
     InvitationBatch,
     Role,
@@ -98,6 +104,60 @@ def roles_for_list(enterprise_quality, *, with_clients: bool = False):
     )
 
 
+# A role with its application, every column of both, as `select_related("application")`.
+_ROLE_FIELDS = [field.attname for field in Role._meta.concrete_fields]
+_APPLICATION_FIELDS = [field.attname for field in Application._meta.concrete_fields]
+
+
+def _quality_roles(quality, *, language: str):
+    # A plain QuerySet: modeltranslation's would write one language's column for `name` in
+    # values_list (and lose the columns' order). The ordering is the catalogue's (Role.Meta)
+    # as modeltranslation writes it for Role.objects: the language's own columns.
+    with translation.override(language):
+        ordering = [rewrite_order_lookup_key(Role, key) for key in Role._meta.ordering]
+    return (
+        QuerySet(Role)
+        .filter(application__quality_id=quality)
+        .order_by(*ordering)
+        .values_list(*_ROLE_FIELDS, *(f"application__{name}" for name in _APPLICATION_FIELDS))
+    )
+
+
+@functools.cache
+def _quality_roles_statement(language: str) -> Statement:
+    # The manager's list reads them on every request (the filter's choices, the sort by
+    # role): compiled once per process and language and prepared (portal.db), instead of
+    # two ORM queries built on each request.
+    return Statement(functools.partial(_quality_roles, language=language), quality=-918_273_643)
+
+
+def quality_roles(enterprise_quality) -> list[Role]:
+    """Every role of the quality (available or not) with its application, in the catalogue's
+    order: read once per request (kept on the activated quality loaded for it)."""
+    cached = enterprise_quality.__dict__.get("_quality_roles")
+    if cached is not None:
+        return cached
+    using, split = Role.objects.db, len(_ROLE_FIELDS)
+    roles = []
+    statement = _quality_roles_statement(translation.get_language() or settings.LANGUAGE_CODE)
+    for row in statement.rows(quality=enterprise_quality.quality_id):
+        role = Role.from_db(using, _ROLE_FIELDS, row[:split])
+        role.application = Application.from_db(using, _APPLICATION_FIELDS, row[split:])
+        roles.append(role)
+    enterprise_quality.__dict__["_quality_roles"] = roles
+    return roles
+
+
+def role_choices(enterprise_quality) -> list[Role]:
+    """The roles a manager may give or filter by: those of `roles_for_quality`, read with
+    `quality_roles` (the same rule as `RoleQuerySet.available`, on the rows read)."""
+    return [
+        role
+        for role in quality_roles(enterprise_quality)
+        if role.is_available and role.application.is_available
+    ]
+
+
 def attributions_for_manager(enterprise_quality, *, params: dict | None = None):
     """The manager's list: search, filters and sorting from (validated) query params."""
     params = params or {}
@@ -131,9 +191,9 @@ def attributions_for_manager(enterprise_quality, *, params: dict | None = None):
     sort = params.get("sort") or ""
     if sort in ("role", "-role"):
         # By application and role name without joining every row: the quality's few roles
-        # ranked in one small query, then a CASE on role_id (index roles_attr_eq_role).
-        ranked = Role.objects.filter(application__quality_id=enterprise_quality.quality_id)
-        ranks = list(ranked.order_by("application__name", "name").values_list("pk", flat=True))
+        # ranked (quality_roles, read once for the page), then a CASE on role_id (index
+        # roles_attr_eq_role; long lists are paged by role instead: attributions_ranking).
+        ranks = [role.pk for role in quality_roles(enterprise_quality)]
         rank = Case(
             *[When(role_id=pk, then=Value(i)) for i, pk in enumerate(ranks)],
             default=Value(len(ranks)),
@@ -142,6 +202,30 @@ def attributions_for_manager(enterprise_quality, *, params: dict | None = None):
         return qs.order_by(rank.desc() if sort == "-role" else rank.asc(), "-id")
     order = SORTS.get(sort, ("-created_at",))
     return qs.order_by(*order, "-id")
+
+
+# The roles of every other quality, by id: a list the planner probes the index with (as a
+# subquery, PostgreSQL chose to walk every attribution backwards by id).
+_OTHER_ROLES = Statement(
+    lambda quality: (
+        Role.objects.exclude(application__quality_id=quality).order_by("pk").values_list("pk")
+    ),
+    quality=-918_273_642,
+)
+
+
+def attributions_ranking(enterprise_quality, *, params: dict | None = None):
+    """For `TwoEndedPaginator(ranked=…)`: the groups the manager's list is ordered by (the
+    role sort: each role of the quality in turn, then any other), or None."""
+    sort = (params or {}).get("sort") or ""
+    if sort not in ("role", "-role"):
+        return None
+    # As attributions_for_manager orders them: the rank ascending or descending, then -id;
+    # a role of another quality ranks after the quality's own (its rows read by the roles'
+    # index, not by filtering every attribution).
+    groups = [role.pk for role in quality_roles(enterprise_quality)]
+    groups.append([pk for (pk,) in _OTHER_ROLES.rows(quality=enterprise_quality.quality_id)])
+    return ("role_id", groups[::-1] if sort == "-role" else groups)
 
 
 def attribution_for_manager(enterprise_quality, pk: int) -> RoleAttribution | None:

@@ -76,7 +76,7 @@ def test_the_querysets_constants_are_written_in_the_text_and_only_the_values_bou
     assert statement.rows(email=odd.email) == [(odd.pk,)]
     assert statement.rows(email=plain.email) == []
     if connection.vendor == "postgresql":
-        sql, params, _places = statement._compiled["default"]
+        sql, params, _places, _order = statement._compiled["default"]
         # The constants (`is_active`, the name) are in the text, so that a generic plan
         # can use a partial index on them; the e-mail, a value, is the only parameter.
         assert params == ["\x00email"]
