@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('enterprises', '0006_registry_updates'),
-        ('portal', '0010_audit_mandate_actions'),
+        ('portal', '0011_audit_mandate_batch_actions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
