@@ -37,14 +37,10 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_mandates_capacity")
 
-TARGET_RATIO = 5.0
-TARGET_MS = 100.0
+# The page-cost bench's targets, percentile and verdicts: one definition for every bench.
+from bench.page_cost import TARGET_MS, TARGET_RATIO, percentile, target_verdict  # noqa: E402
+
 REDIRECT_URI = "https://dimona.bench.example/callback"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
 def build(sizes: list[int], out=print) -> tuple[str, dict[int, object]]:
@@ -154,19 +150,7 @@ def print_table(items: list[dict], out=print) -> None:
         f"{'x floor':>8}  targets")  # fmt: skip
     for i in items:
         ratio = "" if i["ratio"] is None else f"{i['ratio']:.1f}"
-        if i["ok"] is None:
-            verdict = "(floor)"
-        else:
-            failed = []
-            if i["status"] != 200:
-                failed.append(f"status {i['status']}")
-            if not i["same_queries"]:
-                failed.append("queries differ")
-            if i["ratio"] > TARGET_RATIO:
-                failed.append(f">{TARGET_RATIO:g}x")
-            if i["p95_ms"] >= TARGET_MS:
-                failed.append(f">={TARGET_MS:g} ms")
-            verdict = "ok" if not failed else "MISSED: " + ", ".join(failed)
+        verdict = target_verdict(i)
         out(f"{i['page']:<24} {i['size']:>7} {i['status']:>3} {i['queries']:>3} "
             f"{i['p50_ms']:>8.2f} {i['p95_ms']:>8.2f} {ratio:>8}  {verdict}")  # fmt: skip
 

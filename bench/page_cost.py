@@ -176,6 +176,23 @@ def verdicts(items: list[dict]) -> list[dict]:
     return items
 
 
+def target_verdict(item: dict) -> str:
+    """What the table says of one row: "(floor)", "ok", or which targets it misses (the
+    mandates benches print the same verdicts)."""
+    if item["ok"] is None:
+        return "(floor)"
+    failed = []
+    if item["status"] != 200:
+        failed.append(f"status {item['status']}")
+    if not item["same_queries"]:
+        failed.append("queries differ")
+    if item["ratio"] > TARGET_RATIO:
+        failed.append(f">{TARGET_RATIO:g}x")
+    if item["p95_ms"] >= TARGET_MS:
+        failed.append(f">={TARGET_MS:g} ms")
+    return "ok" if not failed else "MISSED: " + ", ".join(failed)
+
+
 def print_table(items: list[dict], out=print) -> None:
     out(
         f"{'page':<28} {'size':<6} {'persona':<7} {'st':>3} {'q':>3} {'p50 ms':>8} "
@@ -183,19 +200,7 @@ def print_table(items: list[dict], out=print) -> None:
     )
     for i in items:
         ratio = "" if i["ratio"] is None else f"{i['ratio']:.1f}"
-        if i["ok"] is None:
-            verdict = "(floor)"
-        else:
-            failed = []
-            if i["status"] != 200:
-                failed.append(f"status {i['status']}")
-            if not i["same_queries"]:
-                failed.append("queries differ")
-            if i["ratio"] > TARGET_RATIO:
-                failed.append(f">{TARGET_RATIO:g}x")
-            if i["p95_ms"] >= TARGET_MS:
-                failed.append(f">={TARGET_MS:g} ms")
-            verdict = "ok" if not failed else "MISSED: " + ", ".join(failed)
+        verdict = target_verdict(i)
         out(
             f"{i['page']:<28} {i['size']:<6} {i['persona'] or '-':<7} {i['status']:>3} "
             f"{i['queries']:>3} {i['p50_ms']:>8.2f} {i['p95_ms']:>8.2f} {ratio:>8}  {verdict}"

@@ -262,3 +262,26 @@ def test_a_link_under_a_mandate_gives_the_clients_role(client_chain, provider, m
 def test_the_provider_alone_in_the_registry_cannot_be_its_own_client(db):
     provider = build_provider(name="Lonely Secretariat")
     assert not workable_by(provider.secretariat).exists()
+
+
+def test_a_role_due_to_start_after_a_transfer_ends_with_it(
+    client_chain, provider, other_provider, mandate, dimona
+):
+    start = rules.next_quarter_start(timezone.localdate())
+    [later] = _grant(provider, mandate, [dimona], valid_from=start + timedelta(days=10))
+    with quietly():
+        proposal = services.mandate_transfer(
+            actor=client_chain.rae,
+            mandate=mandate,
+            enterprise=client_chain.enterprise,
+            new_mandatary=other_provider.enterprise,
+            start_date=start,
+        )
+        services.mandate_validate(
+            actor=other_provider.rae, mandate=proposal, enterprise=other_provider.enterprise
+        )
+    later.refresh_from_db()
+    assert later.status == RoleAttribution.Status.ENDED
+    assert later.ended_by == other_provider.rae
+    event = AuditEvent.objects.get(action=Action.ROLE_ENDED, target_id=str(later.pk))
+    assert event.details["reason"] == "mandate_transferred"

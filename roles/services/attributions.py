@@ -192,6 +192,24 @@ def attribution_end(*, actor, attribution: RoleAttribution, revoke: bool = False
         enqueue(relying_task_names.ATTRIBUTIONS_ENDED, attribution.pk)
 
 
+def _end_under_mandate(actor, attribution: RoleAttribution, *, reason: str, now) -> None:
+    """End one role with its mandate, at once: audited, the holder told, the applications'
+    sessions built on it revoked."""
+    attribution.status = RoleAttribution.Status.ENDED
+    attribution.ended_at = now
+    attribution.ended_by = actor
+    attribution.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
+    audit(
+        actor=actor,
+        action=Action.ROLE_ENDED,
+        enterprise=attribution.enterprise,
+        target=attribution,
+        details={"mandate": attribution.mandate_id, "reason": reason},
+    )
+    enqueue(task_names.NOTIFY_ATTRIBUTION_ENDED, attribution.pk)
+    enqueue(relying_task_names.ATTRIBUTIONS_ENDED, attribution.pk)
+
+
 def attributions_end_with_mandate(*, actor, mandate) -> int:
     """The roles given under `mandate`, as it stops: at once when it ended (state ended,
     or the registry stopped a party), or, when it was transferred, on its last day (the
@@ -207,20 +225,26 @@ def attributions_end_with_mandate(*, actor, mandate) -> int:
     if mandate.state == ClientMandate.State.TRANSFERRED:
         last_day = mandate.end_date
         for attribution in active.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=last_day)):
-            attribution.valid_until = max(last_day, attribution.valid_from)
-            attribution.save(update_fields=["valid_until", "updated_at"])
-            audit(
-                actor=actor,
-                action=Action.ROLE_ENDED,
-                enterprise=attribution.enterprise,
-                target=attribution,
-                details={
-                    "mandate": mandate.pk,
-                    "reason": "mandate_transferred",
-                    "until": last_day.isoformat(),
-                },
-            )
+            if attribution.valid_from > last_day:
+                # Due to start after the old provider's last day: it never will.
+                _end_under_mandate(actor, attribution, reason="mandate_transferred", now=now)
+            else:
+                attribution.valid_until = last_day
+                attribution.save(update_fields=["valid_until", "updated_at"])
+                audit(
+                    actor=actor,
+                    action=Action.ROLE_ENDED,
+                    enterprise=attribution.enterprise,
+                    target=attribution,
+                    details={
+                        "mandate": mandate.pk,
+                        "reason": "mandate_transferred",
+                        "until": last_day.isoformat(),
+                    },
+                )
             touched += 1
+        # Roles still to be given through them end on the same day; the mandate's own
+        # `mandate.transferred` event records why.
         Invitation.objects.pending().filter(mandate=mandate).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gt=last_day)
         ).update(valid_until=last_day, updated_at=now)
@@ -229,19 +253,7 @@ def attributions_end_with_mandate(*, actor, mandate) -> int:
         ).update(valid_until=last_day, updated_at=now)
         return touched
     for attribution in active:
-        attribution.status = RoleAttribution.Status.ENDED
-        attribution.ended_at = now
-        attribution.ended_by = actor
-        attribution.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
-        audit(
-            actor=actor,
-            action=Action.ROLE_ENDED,
-            enterprise=attribution.enterprise,
-            target=attribution,
-            details={"mandate": mandate.pk, "reason": "mandate_ended"},
-        )
-        enqueue(task_names.NOTIFY_ATTRIBUTION_ENDED, attribution.pk)
-        enqueue(relying_task_names.ATTRIBUTIONS_ENDED, attribution.pk)
+        _end_under_mandate(actor, attribution, reason="mandate_ended", now=now)
         touched += 1
     for invitation in Invitation.objects.pending().filter(mandate=mandate):
         invitation.status = Invitation.Status.REVOKED
