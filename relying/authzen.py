@@ -201,6 +201,10 @@ def apply_semantic(decisions: list[Decision], semantic: str) -> list[Decision]:
 
 def decision_json(decision: Decision) -> dict:
     if decision.allowed:
+        if decision.through:
+            # Allowed only through a provider, under a mandate: the application is told
+            # which one, as the `act` claim of the person's token names it.
+            return {"decision": True, "context": {"through": decision.through}}
         return {"decision": True}
     context: dict[str, Any] = {
         "id": decision.reason,

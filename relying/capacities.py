@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 
 from enterprises.models import Enterprise, EnterpriseQuality
+from enterprises.numbers import looks_like_number, normalize_enterprise_number
 from relying.models import ApplicationClient, Capacity
 from roles.models import RoleAttribution
 
@@ -55,6 +57,13 @@ _KEY = re.compile(r"(\d{1,18})-(\d{1,18})(?:-(\d{1,18}))?")
 # The capacity screen shows this many enterprises at a time, whatever the person holds.
 PAGE_SIZE = 20
 MAX_SEARCH_LENGTH = 100
+# The screen lists, by name and a page at a time, at most this many capacities. Sorting
+# them by name reads every one with the rule of `effective()`: for a provider's employee
+# acting for 10,000 or 100,000 clients that would cost in proportion to the clients on
+# every request, for 500 pages nobody reads. Above it the screen asks for a search (the
+# client's name or number: the registry's trigram index finds it), which lists again
+# once it narrows the choice to at most this many.
+LIST_AT_MOST = 1000
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,8 @@ class Offer:
     pages: int
     citizen: bool
     search: str = ""
+    # More than LIST_AT_MOST capacities match: none is listed, a search (narrower) is asked.
+    too_many: bool = False
 
     @property
     def choices(self) -> list[Option]:
@@ -75,7 +86,13 @@ class Offer:
 
     @property
     def total(self) -> int:
-        return self.count + (1 if self.citizen else 0)
+        # Too many to list is never "one" or "none": the person is shown the search.
+        return self.count + (1 if self.citizen else 0) + (LIST_AT_MOST if self.too_many else 0)
+
+    @property
+    def searchable(self) -> bool:
+        """The search is shown: the person searched, or holds more than one page."""
+        return bool(self.search or self.pages > 1 or self.too_many)
 
     @property
     def first(self) -> int:
@@ -91,20 +108,23 @@ def may_act(person) -> bool:
     return bool(person and person.is_active and person.verified_national_number)
 
 
-def _effective(on=None):
-    return RoleAttribution.objects.effective(on).filter(role__is_available=True)
+def _effective(on=None, *, but_for_mandates: bool = False):
+    attributions = RoleAttribution.objects
+    if but_for_mandates:  # the mandates' rule then checked apart (`offer`)
+        return attributions.effective_but_for_mandates(on).filter(role__is_available=True)
+    return attributions.effective(on).filter(role__is_available=True)
 
 
-def effective_in(application, on=None):
+def effective_in(application, on=None, *, but_for_mandates: bool = False):
     """Everyone's effective attributions of this application's roles (still offered): what
     `holdings` narrows to one person, and the decision API to the people it is asked about.
     `on`: the day (today by default)."""
-    return _effective(on).filter(role__application=application)
+    return _effective(on, but_for_mandates=but_for_mandates).filter(role__application=application)
 
 
-def holdings(person, application):
+def holdings(person, application, *, but_for_mandates: bool = False):
     """The person's effective attributions of this application's roles, everywhere."""
-    return effective_in(application).filter(person=person)
+    return effective_in(application, but_for_mandates=but_for_mandates).filter(person=person)
 
 
 def in_capacity(attributions, *, enterprise_id, enterprise_quality_id, mandate_id):
@@ -157,6 +177,12 @@ _NUMBER_LIKE = frozenset(" .-/BEbe0123456789")
 def _matching(search: str) -> Q:
     """The enterprises a search on the screen finds: by name, or, for a search written as
     an enterprise number ("0403.170.701", "BE 0403170701", "170 701"), by its digits."""
+    if looks_like_number(search):
+        try:
+            # A whole enterprise number: that enterprise, through the unique index.
+            return Q(enterprise__number=normalize_enterprise_number(search))
+        except ValidationError:
+            pass  # not a valid number: its digits may still be part of one
     found = Q(enterprise__name__icontains=search)
     digits = "".join(ch for ch in search if ch.isdigit())
     if len(digits) >= 3 and set(search) <= _NUMBER_LIKE:
@@ -171,8 +197,8 @@ def clean_search(raw: str) -> str:
     return " ".join(kept.split())[:MAX_SEARCH_LENGTH]
 
 
-def _held_capacities(person, registration, enterprise_number: str):
-    held = holdings(person, registration.application)
+def _held_capacities(person, registration, enterprise_number: str, **but_for_mandates):
+    held = holdings(person, registration.application, **but_for_mandates)
     if enterprise_number:
         held = held.filter(enterprise__number=enterprise_number)
     return held
@@ -209,26 +235,28 @@ def offer(
 ) -> Offer:
     """The capacities offered on the screen, a page at a time: enterprises by name (under
     each, its own quality before the providers it is reached through), the citizen on every
-    page after them. A constant number of queries whatever the person holds: the count, the
-    page, and `_options_of` for it.
+    page after them. A constant number of queries whatever the person holds: the
+    capacities by name, their mandates in effect, and `_options_of` for the page (only the
+    first when there are too many to list).
 
     `enterprise_number` (the application's `enterprise` parameter, already normalised)
     narrows the choice to that enterprise; the citizen is then not offered. `search`
-    narrows it to the clients whose number or name match."""
+    narrows it to the clients whose number or name match.
+
+    What it reads is bounded whatever the person holds: at most LIST_AT_MOST + 1 capacities,
+    by name, of the attributions that hold by every rule of `effective()` but the mandate's
+    (sorting by name needs no more: that rule is the costly one, a look-up of the mandate
+    and both parties per row), then that last rule once for their mandates
+    (`ClientMandate.objects.in_effect`). Both are `effective()`'s own definitions."""
+    from mandates.models import ClientMandate
+
+    citizen = registration.allow_citizens and not enterprise_number and not search
     if not may_act(person):
         return Offer(options=[], count=0, page=1, pages=1, citizen=False, search=search)
-    held = _held_capacities(person, registration, enterprise_number)
+    held = _held_capacities(person, registration, enterprise_number, but_for_mandates=True)
     if search:
         held = held.filter(_matching(search))
-    triples = (
-        held.values_list("enterprise_id", "enterprise_quality_id", "mandate_id")
-        .order_by()
-        .distinct()
-    )
-    count = triples.count()
-    pages = max(1, -(-count // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    rows = (
+    candidates = list(
         held.values_list(
             "enterprise_id",
             "enterprise_quality_id",
@@ -244,14 +272,27 @@ def offer(
             "enterprise_quality__quality__position",
             "enterprise_quality_id",
         )
-        .distinct()[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        .distinct()[: LIST_AT_MOST + 1]
     )
+    if len(candidates) > LIST_AT_MOST:
+        return Offer(
+            options=[], count=0, page=1, pages=1, citizen=citizen, search=search, too_many=True
+        )
+    mandate_ids = {m for _e, _eq, m, *_sort in candidates if m is not None}
+    in_effect = set()
+    if mandate_ids:
+        mandates = ClientMandate.objects.in_effect().filter(pk__in=mandate_ids)
+        in_effect = set(mandates.values_list("pk", flat=True))
+    triples = [(e, eq, m) for e, eq, m, *_sort in candidates if m is None or m in in_effect]
+    count = len(triples)
+    pages = max(1, -(-count // PAGE_SIZE))
+    page = min(max(1, page), pages)
     return Offer(
-        options=_options_of((e, eq, m) for e, eq, m, *_sort in rows),
+        options=_options_of(triples[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]),
         count=count,
         page=page,
         pages=pages,
-        citizen=registration.allow_citizens and not enterprise_number and not search,
+        citizen=citizen,
         search=search,
     )
 

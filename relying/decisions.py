@@ -26,7 +26,7 @@ from allauth.idp.oidc.adapter import get_adapter
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.utils import timezone
@@ -93,7 +93,8 @@ class Question:
 class Decision:
     allowed: bool
     reason: str = ""
-    # `mandate_ended`: the number of the provider the role was held through.
+    # The number of the provider the role is (allowed) or was (`mandate_ended`) held
+    # through; empty when held in the enterprise itself.
     through: str = ""
 
     @property
@@ -140,22 +141,25 @@ def evaluate(token_hash: str | None, question: Question) -> Decision | None:
         return None
     registration = selectors.registration_from_row(found[0])
     holder = found[0][-1]
-    granted = set()
+    granted = {}
     if holder is not None:
+        holder = _json_value(holder)
         keys = _keys(registration, get_adapter(), _holder_from_json(holder))
-        granted = {(key, number, question.role) for key in keys}
+        granted = {(key, number, question.role): holder["through"] or "" for key in keys}
     (decision,) = _judged(registration, [question], {question.enterprise: number}, granted)
     return decision
 
 
-def _judged(registration, questions, numbers, granted) -> list[Decision]:
-    """The decisions: allowed where `granted` holds the question, else denied with the
-    reason (read only for the denials)."""
+def _judged(registration, questions, numbers, granted: dict) -> list[Decision]:
+    """The decisions: allowed where `granted` holds the question (naming the provider when
+    the role is held only through one), else denied with the reason (read only for the
+    denials)."""
     decisions: list[Decision] = []
     denied: list[int] = []
     for index, q in enumerate(questions):
-        if (_subject_key(registration, q), numbers[q.enterprise], q.role) in granted:
-            decisions.append(ALLOWED)
+        through = granted.get((_subject_key(registration, q), numbers[q.enterprise], q.role))
+        if through is not None:
+            decisions.append(Decision(allowed=True, through=through) if through else ALLOWED)
         else:
             decisions.append(Decision(allowed=False))
             denied.append(index)
@@ -182,6 +186,9 @@ def _subject_key(registration: ApplicationClient, q: Question) -> tuple[str, str
 
 # What `capacities.may_act` and the adapter's `sub` read of a holder, read as values (a
 # model instance is rebuilt from them, never saved).
+# The provider an attribution is held through (its enterprise number), None when held in
+# the enterprise itself.
+_THROUGH = "mandate__mandatary__number"
 _HOLDER_FIELDS = (
     "person_id",
     "person__is_active",
@@ -204,8 +211,7 @@ def _holder_from_json(value):
     """`_holder` of the JSON object `_holder_json` builds. A `Statement` returns it as text
     (Django has psycopg leave JSON undecoded, for its fields to decode); the ORM's path, on
     SQLite, decodes it, with booleans as 0/1."""
-    if isinstance(value, str):
-        value = json.loads(value)
+    value = _json_value(value)
     return _holder(
         (
             value["pk"],
@@ -216,12 +222,17 @@ def _holder_from_json(value):
     )
 
 
+def _json_value(value) -> dict:
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def _holder_json():
     return JSONObject(
         pk="person_id",
         is_active="person__is_active",
         national_number="person__national_number",
         verified="person__national_number_verified",
+        through=_THROUGH,
     )
 
 
@@ -233,7 +244,7 @@ def _holders(application_id, asked: Q, numbers, roles, on):
         .filter(asked)
         .filter(enterprise__number__in=numbers, role__code__in=roles)
         .order_by()
-        .values_list(*_HOLDER_FIELDS, "enterprise__number", "role__code")
+        .values_list(*_HOLDER_FIELDS, _THROUGH, "enterprise__number", "role__code")
     )
 
 
@@ -285,7 +296,7 @@ def _batch_by_pk(application, numbers, codes, people, on):
         # A constant text; the questions are bound parameters, never part of it.
         .filter(RawSQL(_TRIPLES, (numbers, codes, people), output_field=BooleanField()))  # noqa: S611
         .order_by()
-        .values_list(*_HOLDER_FIELDS, "enterprise__number", "role__code")
+        .values_list(*_HOLDER_FIELDS, _THROUGH, "enterprise__number", "role__code")
     )
 
 
@@ -311,7 +322,8 @@ def _caller_with_holder(by_number: bool) -> db.Statement:
             capacities.effective_in(OuterRef("application_id"), on)
             .filter(person_id=_person(by_number, subject), enterprise__number=number)
             .filter(role__code=role)
-            .order_by()
+            # Held in the enterprise itself first: then no provider is named.
+            .order_by(F("mandate_id").asc(nulls_first=True))
             .values(json=_holder_json())[:1]
         )
         return (
@@ -335,10 +347,13 @@ _CALLER_ONE_BY_PK = _caller_with_holder(by_number=False)
 _CALLER_ONE_BY_NRN = _caller_with_holder(by_number=True)
 
 
-def _granted(registration, questions, numbers) -> set:
-    """{(subject key, enterprise number, role code)} that the rule grants, among those asked:
-    one query for the whole batch. The people are narrowed in SQL by what identifies them
-    (primary key, national number), then judged by `capacities.may_act` and matched by the
+def _granted(registration, questions, numbers) -> dict:
+    """{(subject key, enterprise number, role code): provider} that the rule grants, among
+    those asked: one query for the whole batch. The provider is the number of the one the
+    role is held through, "" when it is held in the enterprise itself (which wins: then the
+    access owes nothing to a mandate), else the lowest number of those it is held through.
+    The people are narrowed in SQL by what identifies them (primary key, national number),
+    then judged by `capacities.may_act` and matched by the
     `sub` allauth's adapter gives this client, so that "007" is not the account "7" and an
     adapter with other subjects fails closed."""
     pks = {_pk_candidate(q.subject_id) for q in questions if q.subject_type == SUBJECT_USER}
@@ -350,7 +365,7 @@ def _granted(registration, questions, numbers) -> set:
     }
     enterprise_numbers = {n for n in numbers.values() if n}
     if not (pks or nrns) or not enterprise_numbers:
-        return set()
+        return {}
     asked = Q()
     if pks:
         asked |= Q(person_id__in=pks)
@@ -389,15 +404,16 @@ def _granted(registration, questions, numbers) -> set:
             registration.application_id, asked, enterprise_numbers, roles, timezone.localdate()
         )
     adapter = get_adapter()
-    granted = set()
+    granted: dict[tuple, str] = {}
     # Each person judged and named once, however many of their attributions were read.
     keys: dict[tuple, list[tuple[str, str]]] = {}
-    for *holder, enterprise_number, role_code in held:
+    for *holder, through, enterprise_number, role_code in held:
         holder = tuple(holder)
         if holder not in keys:
             keys[holder] = _keys(registration, adapter, _holder(holder))
         for key in keys[holder]:
-            granted.add((key, enterprise_number, role_code))
+            asked = (key, enterprise_number, role_code)
+            granted[asked] = min(granted.get(asked, through or ""), through or "")
     return granted
 
 

@@ -199,33 +199,58 @@ def _schemas() -> dict:
             "properties": {
                 "decision": {"type": "boolean"},
                 "context": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/DenialContext"},
+                        {"$ref": "#/components/schemas/PermitContext"},
+                    ]
+                },
+            },
+        },
+        "DenialContext": {
+            "type": "object",
+            "description": "On a denial: why.",
+            "required": ["id", "reason_admin"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "enum": list(decisions.REASONS),
+                    "description": "\n".join(
+                        f"- `{code}`: {text}" for code, text in decisions.REASONS.items()
+                    ),
+                },
+                "reason_admin": {
                     "type": "object",
-                    "description": "Only on a denial: why.",
-                    "required": ["id", "reason_admin"],
+                    "required": [decisions.REASON_LANGUAGE],
                     "additionalProperties": False,
-                    "properties": {
-                        "id": {
-                            "type": "string",
-                            "enum": list(decisions.REASONS),
-                            "description": "\n".join(
-                                f"- `{code}`: {text}" for code, text in decisions.REASONS.items()
-                            ),
-                        },
-                        "reason_admin": {
-                            "type": "object",
-                            "required": [decisions.REASON_LANGUAGE],
-                            "additionalProperties": False,
-                            "properties": {decisions.REASON_LANGUAGE: {"type": "string"}},
-                        },
-                        "through": {
-                            "type": "string",
-                            "pattern": "^[0-9]{10}$",
-                            "description": (
-                                "With `mandate_ended` only: the enterprise number of the "
-                                "provider the person acted through (the `act` claim's `sub`)."
-                            ),
-                        },
-                    },
+                    "properties": {decisions.REASON_LANGUAGE: {"type": "string"}},
+                },
+                "through": {
+                    "type": "string",
+                    "pattern": "^[0-9]{10}$",
+                    "description": (
+                        "With `mandate_ended` only: the enterprise number of the "
+                        "provider the person acted through (the `act` claim's `sub`)."
+                    ),
+                },
+            },
+        },
+        "PermitContext": {
+            "type": "object",
+            "description": (
+                "On a permit held only through a provider, under a mandate (absent when the "
+                "person holds the role in the enterprise itself)."
+            ),
+            "required": ["through"],
+            "additionalProperties": False,
+            "properties": {
+                "through": {
+                    "type": "string",
+                    "pattern": "^[0-9]{10}$",
+                    "description": (
+                        "The enterprise number of the provider the person acts through (the "
+                        "`act` claim's `sub`); the lowest, if through several."
+                    ),
                 },
             },
         },

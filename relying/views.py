@@ -245,6 +245,7 @@ class AuthorizeView(oidc.AuthorizationView):
             authorization_query=query,
             query_value=urlencode(query)[:MAX_QUERY_LENGTH],
             search_parameter=SEARCH_PARAMETER,
+            list_at_most=capacities.LIST_AT_MOST,
             page_links=_page_links(query, offer),
             shared=[
                 get_adapter().scope_display.get(scope, scope)

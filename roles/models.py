@@ -148,20 +148,26 @@ class AttributionQuerySet(models.QuerySet):
         the client) counts only while that mandate is in effect on the day
         (`ClientMandate.objects.in_effect`, the one rule of "may P act for C now"): ending
         or transferring the mandate, or its end date passing, ends the access with it."""
-        from enterprises.models import Enterprise, EnterpriseQuality
         from mandates.models import ClientMandate
 
         on = on or timezone.localdate()
         under_mandate = ClientMandate.objects.in_effect(on).filter(pk=OuterRef("mandate_id"))
-        return (
-            self.current(on)
-            .filter(
-                person__isnull=False,
-                enterprise_quality__status=EnterpriseQuality.Status.ACTIVE,
-                enterprise__status=Enterprise.Status.ACTIVE,
-                enterprise__registration__isnull=False,
-            )
-            .filter(Q(mandate__isnull=True) | Exists(under_mandate))
+        return self.effective_but_for_mandates(on).filter(
+            Q(mandate__isnull=True) | Exists(under_mandate)
+        )
+
+    def effective_but_for_mandates(self, on=None):
+        """`effective()` without its last rule (the mandate an attribution is held under in
+        effect on the day): for a reader that checks that rule apart, once for many rows
+        (`ClientMandate.objects.in_effect(on)` on their mandates), as the capacity screen
+        does for a person acting for thousands of clients. Anyone else reads `effective()`."""
+        from enterprises.models import Enterprise, EnterpriseQuality
+
+        return self.current(on or timezone.localdate()).filter(
+            person__isnull=False,
+            enterprise_quality__status=EnterpriseQuality.Status.ACTIVE,
+            enterprise__status=Enterprise.Status.ACTIVE,
+            enterprise__registration__isnull=False,
         )
 
     def expiring_within(self, days: int):

@@ -207,6 +207,17 @@ def attribution_export(request, eq_id: int):
         gettext("Valid from"),
         gettext("Valid until"),
     ]
+    if with_clients:
+        # A provider's quality: each row says whom it acts for (its own staff's roles in
+        # the provider itself leave both cells empty), as the list does.
+        header += [gettext("Client"), gettext("Client's enterprise number")]
+
+    def client_cells(a) -> list[str]:
+        if not with_clients:
+            return []
+        if a.mandate_id is None:
+            return ["", ""]
+        return [_cell(a.mandate.mandator.name), a.mandate.mandator.number]
 
     def rows():
         yield writer.writerow(header)
@@ -223,6 +234,7 @@ def attribution_export(request, eq_id: int):
                     a.get_source_display(),
                     a.valid_from.isoformat(),
                     a.valid_until.isoformat() if a.valid_until else "",
+                    *client_cells(a),
                 ]
             )
 

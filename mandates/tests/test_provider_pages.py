@@ -210,6 +210,34 @@ def test_direct_attribution_for_a_client(
     assert f"pour {client_chain.enterprise.name}, via {provider.enterprise.name}" in profile
 
 
+def test_the_export_of_a_providers_quality_says_whom_each_role_acts_for(
+    client_chain, provider, mandate, dimona
+):
+    with quietly():
+        for under in (mandate, None):
+            role_services.attribution_grant_direct(
+                actor=provider.sec_gl,
+                enterprise_quality=provider.secretariat,
+                roles=[dimona] if under else list(Role.objects.offered(provider.secretariat))[:1],
+                national_number=provider.staff.national_number,
+                first_name="Staff",
+                last_name="Member",
+                email=provider.staff.email,
+                mandate=under,
+            )
+    response = signed_in(provider.sec_gl).get(
+        reverse("roles:export", args=[provider.secretariat.pk])
+    )
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].endswith("Client,Numéro d'entreprise du client")
+    # The role under the mandate names the client; the provider's own role names nobody.
+    client = client_chain.enterprise
+    assert any(line.endswith(f"{client.name},{client.number}") for line in lines[1:])
+    assert any(line.endswith(",,") for line in lines[1:])
+    assert len(lines) == 3
+
+
 def test_invitation_for_a_client(client_chain, provider, mandate, dimona):
     browser = signed_in(provider.sec_gl)
     response = browser.post(

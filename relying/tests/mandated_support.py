@@ -26,12 +26,18 @@ def client_number(i: int) -> str:
 
 
 def clients_through(
-    provider, person, count: int, *, role_code: str = "dimona-declaration", first: int = 0
+    provider,
+    person,
+    count: int,
+    *,
+    role_code: str = "dimona-declaration",
+    first: int = 0,
+    holding: int | None = None,
 ):
     """`count` registered clients of `provider` (tests/personas.build_provider), each with
-    an active mandate for the declarations, and `person` holding `role_code` for each
-    through the provider (numbered from `first`: several providers' clients in one
-    database). Returns the clients' enterprises, by name."""
+    an active mandate for the declarations, and `person` holding `role_code` through the
+    provider for each of them, or for the first `holding` (numbered from `first`: several
+    providers' clients in one database). Returns the clients' enterprises, by name."""
     today = timezone.localdate()
     start = rules.quarter_start(today)
     group = ApplicationGroup.objects.get(code="social-security-declarations")
@@ -86,7 +92,7 @@ def clients_through(
                 source=Source.DIRECT,
                 granted_by=provider.sec_gl,
             )
-            for mandate in mandates
+            for mandate in mandates[:holding]
         ],
         batch_size=BATCH,
     )

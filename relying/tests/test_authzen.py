@@ -683,8 +683,8 @@ def test_the_metadata_names_the_endpoints_absolutely(settings, client):
 
 def test_the_reasons_are_the_ones_described(client):
     described = client.get("/access/v1/openapi.json").json()
-    decision = described["components"]["schemas"]["Decision"]
-    assert decision["properties"]["context"]["properties"]["id"]["enum"] == list(decisions.REASONS)
+    denial = described["components"]["schemas"]["DenialContext"]
+    assert denial["properties"]["id"]["enum"] == list(decisions.REASONS)
     assert {
         "unknown_subject", "unverified", "not_this_application", "no_role", "ended", "expired",
         "not_yet_valid", "enterprise_unknown", "enterprise_inactive", "nrn_not_allowed",

@@ -20,6 +20,7 @@ from relying import capacities, decisions, services
 from relying.models import Capacity, SecurityEvent
 from relying.tests.authzen_support import (
     EVALUATION,
+    EVALUATIONS,
     client_credentials_token,
     post,
     question,
@@ -407,17 +408,51 @@ def test_the_screen_costs_the_same_queries_at_10_and_10000_clients(
     with django_assert_max_num_queries(SCREEN_QUERIES):
         response = visit(browser, url)
     assert response.status_code == 200
-    assert len(PageReader(response.content.decode()).radios("capacity")) == min(
-        size, capacities.PAGE_SIZE
-    )
+    page = PageReader(response.content.decode())
+    # 10,000 are more than the screen lists: it asks for a search instead.
+    assert len(page.radios("capacity")) == (size if size == 10 else 0)
+    if size > capacities.LIST_AT_MOST:
+        assert "recherchez" in count_text(page)
     with django_assert_max_num_queries(SCREEN_QUERIES):
         response = visit(browser, url + "&capacity_search=Client+0000&capacity_page=2")
     assert response.status_code == 200
+    # A search that narrows the 10,000 to a thousand lists them again, page by page.
+    with django_assert_max_num_queries(SCREEN_QUERIES):
+        response = visit(browser, url + "&capacity_search=Client+01&capacity_page=2")
+    radios = PageReader(response.content.decode()).radios("capacity")
+    assert len(radios) == (0 if size == 10 else capacities.PAGE_SIZE)
+
+
+def test_more_than_the_screen_lists_asks_for_a_search_until_it_narrows(
+    rp, registered, provider, many, monkeypatch
+):
+    monkeypatch.setattr(capacities, "LIST_AT_MOST", 30)
+    browser = signed_in(provider.staff)
+    page = screen(rp, browser)
+    assert page.radios("capacity") == []
+    assert "Vous agissez pour plus de 30 entreprises" in count_text(page)
+    # Nothing is chosen for the person, even silently.
+    silent = visit(browser, rp.authorization_url(prompt="none"))
+    assert silent.status_code == 302
+    assert "error=" in silent["Location"] and "code=" not in silent["Location"]
+    # Too wide a search still asks; a narrower one lists.
+    assert "Plus de 30 entreprises" in count_text(_search(rp, browser, "Client"))
+    found = _search(rp, browser, "Client 0001")
+    assert len(found.radios("capacity")) == 10
+    assert "1 à 10 sur 10 entreprises" in count_text(found)
+    # A choice is still judged against everything held, not only what was listed.
+    registration, _secret = registered
+    [mandate] = many[44].mandates_given.all()
+    option = capacities.option_for(
+        provider.staff, registration, f"{many[44].pk}-{provider.secretariat.pk}-{mandate.pk}"
+    )
+    assert option is not None and option.enterprise == many[44]
 
 
 # The session and the user, the client and its registration, oauthlib's checks of the
-# request, then the offer: its count, its page, the page's qualities and enterprises. The
-# same number at 10 and 10,000 clients (measured: 16 at both).
+# request, then the offer: its count, its page, the page's qualities and enterprises. At
+# most this many at 10 and 10,000 clients (measured: 16 at 10; 14 at 10,000, whose first
+# screen reads only the count).
 SCREEN_QUERIES = 16
 
 
@@ -445,7 +480,10 @@ def test_a_person_acting_through_a_provider_is_allowed_for_the_client(
     grant_through(provider, mandate, "dimona-declaration")
     _ask(caller, provider.staff, client_chain.enterprise)  # the statement prepared
     with django_assert_num_queries(1):
-        assert _ask(caller, provider.staff, client_chain.enterprise) == {"decision": True}
+        assert _ask(caller, provider.staff, client_chain.enterprise) == {
+            "decision": True,
+            "context": {"through": provider.enterprise.number},
+        }
     # Not for the provider itself, nor with a role of the client it was not given.
     assert _ask(caller, provider.staff, provider.enterprise)["decision"] is False
     assert (
@@ -454,6 +492,37 @@ def test_a_person_acting_through_a_provider_is_allowed_for_the_client(
         ]
         == "no_role"
     )
+
+
+def test_a_permit_names_the_provider_only_when_held_through_one_alone(
+    caller, client_chain, provider, mandate
+):
+    """Held in the enterprise itself too, the access owes nothing to the mandate: no
+    provider named. Alike for one question and for a batch (two paths, one rule)."""
+    registration, token = caller
+    grant_through(provider, mandate, "dimona-declaration")
+
+    def batch():
+        sub = sub_of(registration, provider.staff)
+        response = post(
+            EVALUATIONS,
+            {
+                "evaluations": [
+                    question(sub, client_chain.enterprise.number, "dimona-declaration"),
+                    question(sub, client_chain.enterprise.number, "dimona-declaration"),
+                ]
+            },
+            token=token,
+        )
+        assert response.status_code == 200, response.content
+        return response.json()["evaluations"]
+
+    permit = {"decision": True, "context": {"through": provider.enterprise.number}}
+    assert _ask(caller, provider.staff, client_chain.enterprise) == permit
+    assert batch() == [permit, permit]
+    grant_own(client_chain, provider.staff, "dimona-declaration")
+    assert _ask(caller, provider.staff, client_chain.enterprise) == {"decision": True}
+    assert batch() == [{"decision": True}, {"decision": True}]
 
 
 def test_when_the_mandate_ended_the_reason_is_mandate_ended_naming_the_provider(

@@ -1106,6 +1106,24 @@ MANDATE_TASKS = {
                 "end a mandate or transfer it to another provider",
             ),
         ),
+        (
+            "rae-mandates-bulk",
+            t(
+                "proposer des mandats à de nombreux clients à la fois, par un fichier CSV",
+                "mandaten aan veel klanten tegelijk voorstellen, met een CSV-bestand",
+                "vielen Kunden auf einmal Mandate vorschlagen, mit einer CSV-Datei",
+                "propose mandates to many clients at once, with a CSV file",
+            ),
+        ),
+        (
+            "rae-mandates-validate-many",
+            t(
+                "valider en une fois les propositions de mandat qui attendent ma réponse",
+                "de mandaatvoorstellen die op mijn antwoord wachten in één keer valideren",
+                "die Mandatsvorschläge, die auf meine Antwort warten, auf einmal bestätigen",
+                "validate at once the mandate proposals waiting for my answer",
+            ),
+        ),
     ],
     "local-manager": [
         (
@@ -1193,6 +1211,48 @@ PAGES += [
             "Der Kunde kann das Mandat auch ab dem ersten Tag eines Quartals an einen anderen Dienstleister **übertragen**: Sobald der neue Dienstleister die Übertragung bestätigt, endet das alte Mandat am Vortag und das neue beginnt an diesem Tag, ohne Lücke und ohne Überschneidung.",
             "[Open your enterprise's mandates](link:mandates), then the mandate. The access managers of either enterprise can **end** it: this takes effect at once, and the client may do so at any time.\n\n"
             "The client can also **transfer** the mandate to another provider from the first day of a quarter: when the new provider validates the transfer, the old mandate ends the day before and the new one starts that day, with no gap and no overlap.",
+        ),
+        links=[MANDATES],
+    ),
+    answer(
+        "rae-mandates-bulk",
+        "rae",
+        t(
+            "... et je voudrais proposer des mandats à de nombreux clients à la fois.",
+            "... en ik wil mandaten aan veel klanten tegelijk voorstellen.",
+            "... und ich möchte vielen Kunden auf einmal Mandate vorschlagen.",
+            "... and I would like to propose mandates to many clients at once.",
+        ),
+        t(
+            "Comme RAE ou co-RAE d'un secrétariat social ou d'un prestataire de services, [ouvrez les mandats de votre entreprise](link:mandates) et choisissez « Proposer des mandats depuis un fichier CSV ». Le fichier a une ligne par client : son numéro d'entreprise, le code du groupe d'applications, la date de début et, si le mandat en a une, la date de fin (un fichier d'exemple et la liste des codes sont sur la page). Il compte au plus 2 000 lignes.\n\n"
+            "Avant que rien ne soit proposé, vous voyez chaque ligne avec ses erreurs (numéro inconnu, client non enregistré, date hors trimestre, mandat qui en chevaucherait un autre) ; vous confirmez ensuite les lignes valables. Les propositions sont faites en arrière-plan, et la page de suivi montre leur progression. Les gestionnaires d'accès de chaque client reçoivent un e-mail et valident ou refusent la leur.",
+            "Als HTB of co-HTB van een sociaal secretariaat of een dienstverlener [opent u de mandaten van uw onderneming](link:mandates) en kiest u „Mandaten voorstellen vanuit een CSV-bestand”. Het bestand heeft één regel per klant: zijn ondernemingsnummer, de code van de groep toepassingen, de begindatum en, als het mandaat er een heeft, de einddatum (een voorbeeldbestand en de lijst van de codes staan op de pagina). Het telt ten hoogste 2.000 regels.\n\n"
+            "Voordat er iets wordt voorgesteld, ziet u elke regel met zijn fouten (onbekend nummer, klant niet geregistreerd, datum buiten het kwartaal, mandaat dat een ander zou overlappen); daarna bevestigt u de geldige regels. De voorstellen worden op de achtergrond gedaan, en de opvolgingspagina toont hoe ver ze staan. De toegangsbeheerders van elke klant ontvangen een e-mail en valideren of weigeren het hunne.",
+            "Als HZV oder Co-HZV eines Sozialsekretariats oder eines Dienstleisters [öffnen Sie die Mandate Ihres Unternehmens](link:mandates) und wählen Sie „Mandate aus einer CSV-Datei vorschlagen“. Die Datei hat eine Zeile pro Kunde: seine Unternehmensnummer, den Code der Anwendungsgruppe, das Anfangsdatum und, wenn das Mandat eines hat, das Enddatum (eine Beispieldatei und die Liste der Codes stehen auf der Seite). Sie umfasst höchstens 2.000 Zeilen.\n\n"
+            "Bevor etwas vorgeschlagen wird, sehen Sie jede Zeile mit ihren Fehlern (unbekannte Nummer, Kunde nicht registriert, Datum außerhalb des Quartals, Mandat, das sich mit einem anderen überschneiden würde); danach bestätigen Sie die gültigen Zeilen. Die Vorschläge werden im Hintergrund gemacht, und die Verfolgungsseite zeigt ihren Fortschritt. Die Zugangsverwalter jedes Kunden erhalten eine E-Mail und bestätigen oder lehnen ihren Vorschlag ab.",
+            "As RAE or co-RAE of a social secretariat or a service provider, [open your enterprise's mandates](link:mandates) and choose “Propose mandates from a CSV file”. The file has one row per client: its enterprise number, the code of the group of applications, the start date and, if the mandate has one, the end date (an example file and the list of codes are on the page). It holds at most 2,000 rows.\n\n"
+            "Before anything is proposed, you see every row with its errors (unknown number, client not registered, a date off the quarter, a mandate that would overlap another); you then confirm the valid rows. The proposals are made in the background, and the progress page shows how far they are. Each client's access managers receive an e-mail and validate or refuse theirs.",
+        ),
+        links=[MANDATES],
+    ),
+    answer(
+        "rae-mandates-validate-many",
+        "rae",
+        t(
+            "... et je voudrais valider en une fois les propositions qui attendent ma réponse.",
+            "... en ik wil de voorstellen die op mijn antwoord wachten in één keer valideren.",
+            "... und ich möchte die Vorschläge, die auf meine Antwort warten, auf einmal bestätigen.",
+            "... and I would like to validate at once the proposals waiting for my answer.",
+        ),
+        t(
+            "[Ouvrez les mandats de votre entreprise](link:mandates) et choisissez « Propositions en attente de votre réponse » : elles y sont listées avec le prestataire ou le client, les applications, la période et la date d'expiration. Cochez celles que vous acceptez et choisissez « Valider la sélection », ou « Tout valider » (au plus 500 à la fois).\n\n"
+            "Chaque proposition est vérifiée à nouveau au moment de la validation : celle qui chevaucherait un mandat actif, ou dont le prestataire n'a plus la qualité requise, est refusée, avec la raison. La page suivante dit lesquelles ont été validées et lesquelles non. Pour refuser une proposition, ouvrez-la.",
+            "[Open de mandaten van uw onderneming](link:mandates) en kies „Voorstellen die op uw antwoord wachten”: ze staan er met de dienstverlener of de klant, de toepassingen, de periode en de vervaldatum. Vink de voorstellen aan die u aanvaardt en kies „De geselecteerde valideren”, of „Alles valideren” (hoogstens 500 tegelijk).\n\n"
+            "Elk voorstel wordt bij de validatie opnieuw gecontroleerd: een voorstel dat een actief mandaat zou overlappen, of waarvan de dienstverlener de vereiste hoedanigheid niet meer heeft, wordt geweigerd, met de reden. De volgende pagina zegt welke gevalideerd zijn en welke niet. Om een voorstel te weigeren, opent u het.",
+            "[Öffnen Sie die Mandate Ihres Unternehmens](link:mandates) und wählen Sie „Vorschläge, die auf Ihre Antwort warten“: Sie sind dort mit dem Dienstleister oder dem Kunden, den Anwendungen, dem Zeitraum und dem Ablaufdatum aufgeführt. Kreuzen Sie die an, die Sie annehmen, und wählen Sie „Die ausgewählten bestätigen“ oder „Alle bestätigen“ (höchstens 500 auf einmal).\n\n"
+            "Jeder Vorschlag wird bei der Bestätigung erneut geprüft: Einer, der sich mit einem aktiven Mandat überschneiden würde oder dessen Dienstleister die verlangte Eigenschaft nicht mehr hat, wird abgelehnt, mit dem Grund. Die nächste Seite sagt, welche bestätigt wurden und welche nicht. Um einen Vorschlag abzulehnen, öffnen Sie ihn.",
+            "[Open your enterprise's mandates](link:mandates) and choose “Proposals waiting for your answer”: they are listed there with the provider or the client, the applications, the period and the expiry date. Tick those you accept and choose “Validate the selected”, or “Validate all” (at most 500 at once).\n\n"
+            "Each proposal is checked again when validated: one that would overlap an active mandate, or whose provider no longer has the required quality, is refused, with the reason. The next page says which were validated and which were not. To refuse a proposal, open it.",
         ),
         links=[MANDATES],
     ),

@@ -76,3 +76,25 @@ def test_the_providers_staff_access_task_reaches_an_existing_database_and_the_cl
         assert getattr(page, f"body_{language}")
     response = client.get(reverse("wizard:page", kwargs={"slug": "gl-provider-staff-access"}))
     assert reverse("roles:clients_home") in response.content.decode()
+
+
+@pytest.mark.parametrize("slug", ["rae-mandates-bulk", "rae-mandates-validate-many"])
+def test_the_bulk_mandate_tasks_reach_an_existing_database_and_the_mandates_pages(client, slug):
+    slugs = import_module("wizard.migrations.0009_mandate_bulk_tasks").SLUGS
+    Choice.objects.filter(target__slug__in=slugs).delete()
+    Page.objects.filter(slug__in=slugs).delete()
+    rae_page = Page.objects.get(slug="rae")
+    rae_page.published["choices"] = [
+        c for c in rae_page.published["choices"] if c["target"] not in slugs
+    ]
+    rae_page.save(update_fields=["published"])
+    assert set(load_content(only=slugs)) == slugs
+    rae_page = Page.objects.get(slug="rae")
+    assert slug in [c["target"] for c in rae_page.published["choices"]]
+    page = Page.objects.get(slug=slug)
+    for language in ("fr", "nl", "de", "en"):
+        assert getattr(page, f"body_{language}")
+        assert getattr(page, f"title_{language}")
+    response = client.get(reverse("wizard:page", kwargs={"slug": slug}))
+    assert response.status_code == 200
+    assert reverse("mandates:home") in response.content.decode()
