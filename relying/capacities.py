@@ -225,6 +225,30 @@ def _options_of(triples) -> list[Option]:
     ]
 
 
+def _by_name(attributions, limit: int) -> list[tuple]:
+    """The first `limit` capacities of these attributions, as the screen orders them: the
+    enterprise's name and number, its own quality before the providers it is reached
+    through. (enterprise id, enterprise quality id, mandate id, *sort keys) each."""
+    return list(
+        attributions.values_list(
+            "enterprise_id",
+            "enterprise_quality_id",
+            "mandate_id",
+            "enterprise__name",
+            "enterprise__number",
+            "enterprise_quality__quality__position",
+        )
+        .order_by(
+            "enterprise__name",
+            "enterprise__number",
+            F("mandate_id").asc(nulls_first=True),
+            "enterprise_quality__quality__position",
+            "enterprise_quality_id",
+        )
+        .distinct()[:limit]
+    )
+
+
 def offer(
     person,
     registration: ApplicationClient,
@@ -236,8 +260,8 @@ def offer(
     """The capacities offered on the screen, a page at a time: enterprises by name (under
     each, its own quality before the providers it is reached through), the citizen on every
     page after them. A constant number of queries whatever the person holds: the
-    capacities by name, their mandates in effect, and `_options_of` for the page (only the
-    first when there are too many to list).
+    capacities by name, their mandates in effect, and `_options_of` for the page (when
+    there are too many to list: the capacities, the person's own enterprises, and theirs).
 
     `enterprise_number` (the application's `enterprise` parameter, already normalised)
     narrows the choice to that enterprise; the citizen is then not offered. `search`
@@ -256,27 +280,21 @@ def offer(
     held = _held_capacities(person, registration, enterprise_number, but_for_mandates=True)
     if search:
         held = held.filter(_matching(search))
-    candidates = list(
-        held.values_list(
-            "enterprise_id",
-            "enterprise_quality_id",
-            "mandate_id",
-            "enterprise__name",
-            "enterprise__number",
-            "enterprise_quality__quality__position",
-        )
-        .order_by(
-            "enterprise__name",
-            "enterprise__number",
-            F("mandate_id").asc(nulls_first=True),
-            "enterprise_quality__quality__position",
-            "enterprise_quality_id",
-        )
-        .distinct()[: LIST_AT_MOST + 1]
-    )
+    candidates = _by_name(held, LIST_AT_MOST + 1)
     if len(candidates) > LIST_AT_MOST:
+        # The person's own enterprises (roles held there, not through a provider) are still
+        # listed when they fit on one page: an employee of a provider acting for thousands
+        # of clients finds their employer without a search. No mandate's rule to check.
+        own = [] if search else _by_name(held.filter(mandate__isnull=True), PAGE_SIZE + 1)
+        own = own if len(own) <= PAGE_SIZE else []
         return Offer(
-            options=[], count=0, page=1, pages=1, citizen=citizen, search=search, too_many=True
+            options=_options_of((e, eq, m) for e, eq, m, *_sort in own),
+            count=len(own),
+            page=1,
+            pages=1,
+            citizen=citizen,
+            search=search,
+            too_many=True,
         )
     mandate_ids = {m for _e, _eq, m, *_sort in candidates if m is not None}
     in_effect = set()

@@ -449,6 +449,17 @@ def test_more_than_the_screen_lists_asks_for_a_search_until_it_narrows(
     assert option is not None and option.enterprise == many[44]
 
 
+def test_above_the_limit_the_persons_own_enterprise_is_still_listed(
+    rp, provider, many, monkeypatch
+):
+    monkeypatch.setattr(capacities, "LIST_AT_MOST", 30)
+    grant_own(provider, provider.staff, "dimona-consultation")  # at the provider itself
+    page = screen(rp, signed_in(provider.staff))
+    [radio] = page.radios("capacity")
+    assert radio["value"] == f"{provider.enterprise.pk}-{provider.employer.pk}"
+    assert "sans passer par un prestataire" in count_text(page)
+
+
 # The session and the user, the client and its registration, oauthlib's checks of the
 # request, then the offer: its count, its page, the page's qualities and enterprises. At
 # most this many at 10 and 10,000 clients (measured: 16 at 10; 14 at 10,000, whose first
