@@ -397,6 +397,16 @@ class Designation(TimeStamped):
         return self.status == self.Status.PENDING
 
     @property
+    def profile_label(self) -> str:
+        """"Local manager · Employer": the profile as the header and "My enterprises" name
+        it, in the active language. Composed here once per designation rather than by the
+        templates' look-ups (five per designation, on every page's header)."""
+        label = self.get_kind_display()
+        if self.enterprise_quality_id is None:
+            return label
+        return f"{label} · {self.enterprise_quality.quality.name}"
+
+    @property
     def is_open(self) -> bool:
         return self.status in (self.Status.PENDING, self.Status.ACTIVE)
 
