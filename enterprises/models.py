@@ -398,7 +398,7 @@ class Designation(TimeStamped):
 
     @property
     def profile_label(self) -> str:
-        """"Local manager · Employer": the profile as the header and "My enterprises" name
+        """ "Local manager · Employer": the profile as the header and "My enterprises" name
         it, in the active language. Composed here once per designation rather than by the
         templates' look-ups (five per designation, on every page's header)."""
         label = self.get_kind_display()
