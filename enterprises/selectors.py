@@ -60,6 +60,26 @@ def _loaded(model, using: str, **values):
     return model.from_db(using, names, [values[name] for name in names])
 
 
+def _designation_loaded(using, enterprise, eq_id, quality_id, quality_names, **values):
+    """A designation read as a row (`values`: its own fields), onto its `enterprise`, with
+    its activated quality and that quality's names (`_QUALITY_NAMES`, in order) when it has
+    one: what the header and "My enterprises" show, and nothing else."""
+    designation = _loaded(
+        Designation, using, enterprise_id=enterprise.pk, enterprise_quality_id=eq_id, **values
+    )
+    designation.enterprise = enterprise
+    if eq_id is not None:
+        enterprise_quality = _loaded(
+            EnterpriseQuality, using, id=eq_id, enterprise_id=enterprise.pk, quality_id=quality_id
+        )
+        enterprise_quality.enterprise = enterprise
+        enterprise_quality.quality = _loaded(
+            Quality, using, id=quality_id, **dict(zip(_QUALITY_NAMES, quality_names, strict=True))
+        )
+        designation.enterprise_quality = enterprise_quality
+    return designation
+
+
 def header_enterprises(user, limit: int = HEADER_ENTERPRISES) -> list[dict]:
     """The enterprises a person acts for, with their designations, for the page header.
 
@@ -83,29 +103,10 @@ def header_enterprises(user, limit: int = HEADER_ENTERPRISES) -> list[dict]:
         if entry is None:
             enterprise = _loaded(Enterprise, using, id=enterprise_id, number=number, name=name)
             entry = by_enterprise[enterprise_id] = {"enterprise": enterprise, "designations": []}
-        designation = _loaded(
-            Designation,
-            using,
-            id=pk,
-            kind=kind,
-            enterprise_id=enterprise_id,
-            enterprise_quality_id=eq_id,
+        designation = _designation_loaded(
+            using, entry["enterprise"], eq_id, quality_id, names, id=pk, kind=kind,
             person_id=user.pk,
-        )
-        designation.enterprise = entry["enterprise"]
-        if eq_id is not None:
-            quality = _loaded(
-                Quality, using, id=quality_id, **dict(zip(_QUALITY_NAMES, names, strict=True))
-            )
-            enterprise_quality = _loaded(
-                EnterpriseQuality,
-                using,
-                id=eq_id,
-                enterprise_id=enterprise_id,
-                quality_id=quality_id,
-            )
-            enterprise_quality.quality = quality
-            designation.enterprise_quality = enterprise_quality
+        )  # fmt: skip
         entry["designations"].append(designation)
     return list(by_enterprise.values())[:limit]
 
@@ -362,28 +363,8 @@ def _my_enterprises_page(user, enterprises) -> list[dict]:
     using = Designation.objects.db
     for pk, kind, status, enterprise_id, eq_id, quality_id, *names in rows:
         entry = entries[enterprise_id]
-        designation = _loaded(
-            Designation,
-            using,
-            id=pk,
-            kind=kind,
-            status=status,
-            enterprise_id=enterprise_id,
-            enterprise_quality_id=eq_id,
+        designation = _designation_loaded(
+            using, entry["enterprise"], eq_id, quality_id, names, id=pk, kind=kind, status=status
         )
-        designation.enterprise = entry["enterprise"]
-        if eq_id is not None:
-            enterprise_quality = _loaded(
-                EnterpriseQuality,
-                using,
-                id=eq_id,
-                enterprise_id=enterprise_id,
-                quality_id=quality_id,
-            )
-            enterprise_quality.enterprise = entry["enterprise"]
-            enterprise_quality.quality = _loaded(
-                Quality, using, id=quality_id, **dict(zip(_QUALITY_NAMES, names, strict=True))
-            )
-            designation.enterprise_quality = enterprise_quality
         (entry["designations"] if designation.is_active else entry["pending"]).append(designation)
     return list(entries.values())

@@ -13,26 +13,12 @@ here would drift from. The pages it touches are the wizard's own tables as of 00
 
 from django.db import migrations
 
+from wizard.content.migrating import tasks_added
+
 SLUGS = frozenset({"lr-mandates", "rae-mandates", "rae-mandates-end", "gl-mandates-clients"})
-
-
-def forwards(apps, schema_editor):
-    Page = apps.get_model("wizard", "Page")
-    if not Page.objects.exists():
-        return  # a fresh database: the post-migrate load brings every page
-    from wizard.content.loader import load_content
-
-    load_content(only=SLUGS)
-
-
-def backwards(apps, schema_editor):
-    Page = apps.get_model("wizard", "Page")
-    Choice = apps.get_model("wizard", "Choice")
-    Choice.objects.filter(target__slug__in=SLUGS).delete()
-    Page.objects.filter(slug__in=SLUGS).delete()
 
 
 class Migration(migrations.Migration):
     dependencies = [("wizard", "0005_link_action_mandates")]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [tasks_added(SLUGS)]

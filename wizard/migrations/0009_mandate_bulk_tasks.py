@@ -6,26 +6,12 @@ kept; a page with unpublished changes keeps the new choices in its draft)."""
 
 from django.db import migrations
 
+from wizard.content.migrating import tasks_added
+
 SLUGS = frozenset({"rae-mandates-bulk", "rae-mandates-validate-many"})
-
-
-def forwards(apps, schema_editor):
-    Page = apps.get_model("wizard", "Page")
-    if not Page.objects.exists():
-        return  # a fresh database: the post-migrate load brings every page
-    from wizard.content.loader import load_content
-
-    load_content(only=SLUGS)
-
-
-def backwards(apps, schema_editor):
-    Page = apps.get_model("wizard", "Page")
-    Choice = apps.get_model("wizard", "Choice")
-    Choice.objects.filter(target__slug__in=SLUGS).delete()
-    Page.objects.filter(slug__in=SLUGS).delete()
 
 
 class Migration(migrations.Migration):
     dependencies = [("wizard", "0008_provider_staff_access_task")]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [tasks_added(SLUGS)]

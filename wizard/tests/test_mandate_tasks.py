@@ -16,14 +16,20 @@ PROFILES = {"lr-mandates": "legal-representative", "rae-mandates": "rae",
             "rae-mandates-end": "rae", "gl-mandates-clients": "local-manager"}  # fmt: skip
 
 
-def _as_before_mandates():
-    Choice.objects.filter(target__slug__in=SLUGS).delete()
-    Page.objects.filter(slug__in=SLUGS).delete()
-    for page in Page.objects.filter(slug__in=set(PROFILES.values())):
+def _as_before(slugs, *profiles):
+    """The database as it was before the tasks `slugs`: their pages and the profile pages'
+    choices of them gone."""
+    Choice.objects.filter(target__slug__in=slugs).delete()
+    Page.objects.filter(slug__in=slugs).delete()
+    for page in Page.objects.filter(slug__in=profiles):
         page.published["choices"] = [
-            c for c in page.published["choices"] if c["target"] not in SLUGS
+            c for c in page.published["choices"] if c["target"] not in slugs
         ]
         page.save(update_fields=["published"])
+
+
+def _as_before_mandates():
+    _as_before(SLUGS, *set(PROFILES.values()))
 
 
 def test_an_existing_database_gets_the_tasks_on_its_profile_pages():
@@ -61,13 +67,7 @@ def test_the_providers_staff_access_task_reaches_an_existing_database_and_the_cl
     client,
 ):
     slugs = import_module("wizard.migrations.0008_provider_staff_access_task").SLUGS
-    Choice.objects.filter(target__slug__in=slugs).delete()
-    Page.objects.filter(slug__in=slugs).delete()
-    gl_page = Page.objects.get(slug="local-manager")
-    gl_page.published["choices"] = [
-        c for c in gl_page.published["choices"] if c["target"] not in slugs
-    ]
-    gl_page.save(update_fields=["published"])
+    _as_before(slugs, "local-manager")
     assert set(load_content(only=slugs)) == slugs
     gl_page = Page.objects.get(slug="local-manager")
     assert "gl-provider-staff-access" in [c["target"] for c in gl_page.published["choices"]]
@@ -81,13 +81,7 @@ def test_the_providers_staff_access_task_reaches_an_existing_database_and_the_cl
 @pytest.mark.parametrize("slug", ["rae-mandates-bulk", "rae-mandates-validate-many"])
 def test_the_bulk_mandate_tasks_reach_an_existing_database_and_the_mandates_pages(client, slug):
     slugs = import_module("wizard.migrations.0009_mandate_bulk_tasks").SLUGS
-    Choice.objects.filter(target__slug__in=slugs).delete()
-    Page.objects.filter(slug__in=slugs).delete()
-    rae_page = Page.objects.get(slug="rae")
-    rae_page.published["choices"] = [
-        c for c in rae_page.published["choices"] if c["target"] not in slugs
-    ]
-    rae_page.save(update_fields=["published"])
+    _as_before(slugs, "rae")
     assert set(load_content(only=slugs)) == slugs
     rae_page = Page.objects.get(slug="rae")
     assert slug in [c["target"] for c in rae_page.published["choices"]]
