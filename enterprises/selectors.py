@@ -210,9 +210,13 @@ def my_enterprises(user, enterprises=None) -> list[dict]:
 
 
 def chain_for(enterprise, *, full: bool = True) -> dict:
-    """The chain of one enterprise in four queries, whatever its size.
+    """The chain of one enterprise in three queries, whatever its size.
 
     `full=False` is the legal representative's view: the registration and the RAE only.
+    The designations are read without joins and put onto the enterprise and its qualities,
+    each read once: joined, a large enterprise's hundred designations built three hundred
+    more model instances (a quality and its activation per designation, and the person who
+    designated, which no page of the chain shows) than the page has rows.
     """
     from enterprises.models import EnterpriseQuality, Mandate
 
@@ -222,22 +226,33 @@ def chain_for(enterprise, *, full: bool = True) -> dict:
     designations = Designation.objects.open().filter(enterprise=enterprise)
     if not full:
         designations = designations.filter(kind=Designation.Kind.RAE)
-    designations = list(
-        designations.select_related("enterprise_quality__quality", "designated_by").order_by(
-            "created_at", "pk"
-        )
-    )
+    designations = list(designations.order_by("created_at", "pk"))
+    # Every activated quality a designation names, whatever its status (an open designation
+    # under a quality being deactivated still shows its quality); the active ones are listed.
+    read = Q(pk__in={d.enterprise_quality_id for d in designations} - {None})
+    if full:
+        read |= Q(status=EnterpriseQuality.Status.ACTIVE)
+    activations = {
+        eq.pk: eq
+        for eq in EnterpriseQuality.objects.filter(read, enterprise=enterprise)
+        .select_related("quality")
+        .order_by("quality__position", "quality__code")
+    }
+    for eq in activations.values():
+        eq.enterprise = enterprise
+    for d in designations:
+        d.enterprise = enterprise
+        if d.enterprise_quality_id is not None:
+            d.enterprise_quality = activations[d.enterprise_quality_id]
     raes = [d for d in designations if d.kind == Designation.Kind.RAE]
     co_raes = [d for d in designations if d.kind == Designation.Kind.CO_RAE]
     qualities = []
     if full:
-        by_quality: dict[int, dict] = {}
-        for eq in (
-            EnterpriseQuality.objects.filter(enterprise=enterprise, status="active")
-            .select_related("quality")
-            .order_by("quality__position", "quality__code")
-        ):
-            by_quality[eq.pk] = {"enterprise_quality": eq, "gls": [], "co_gls": []}
+        by_quality = {
+            pk: {"enterprise_quality": eq, "gls": [], "co_gls": []}
+            for pk, eq in activations.items()
+            if eq.status == EnterpriseQuality.Status.ACTIVE
+        }
         for d in designations:
             if d.enterprise_quality_id in by_quality:
                 key = "gls" if d.kind == Designation.Kind.GL else "co_gls"
