@@ -48,6 +48,64 @@ def account_update(*, actor, user, data: dict) -> None:
         )
 
 
+# What staff may change on a person's account (the admin). Not the e-mail address: allauth's
+# verified-address flow owns it, and invitations bound to an address trust it. Not the
+# password: the person's own (sign-up, reset by e-mail, the identity provider). Not the
+# national number: the verification services.
+STAFF_FIELDS = ("first_name", "last_name", "language", "is_active", "is_staff", "is_superuser")
+STAFF_RELATIONS = ("groups", "user_permissions")
+_ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser")
+
+
+@transaction.atomic
+def account_staff_update(*, actor, user, data: dict) -> list[str]:
+    """A staff member's change of a person's account in the admin: names and language,
+    whether the account may sign in, whether and with which groups it may use the admin.
+
+    One audit event (`account.updated`) names the fields changed, with the new value of those
+    that give or take away access (who gave whom which powers is evidence). Any other field
+    is refused (`ValueError`): a new one in the admin's form must be decided on here first.
+    Returns the names of the fields changed (none: nothing written).
+    """
+    unknown = set(data) - {*STAFF_FIELDS, *STAFF_RELATIONS}
+    if unknown:
+        raise ValueError(f"staff do not change {', '.join(sorted(unknown))} of an account")
+    # The row as stored, locked: the admin's copy was read before the form and may be stale
+    # (a verification in between must not be written back over).
+    stored = get_user_model().objects.select_for_update().get(pk=user.pk)
+    changed = []
+    for name, value in data.items():
+        if name in STAFF_RELATIONS:
+            differs = set(getattr(stored, name).all()) != set(value)
+        else:
+            differs = getattr(stored, name) != value
+        if differs:
+            changed.append(name)
+    if not changed:
+        return []
+    fields = [name for name in changed if name in STAFF_FIELDS]
+    for name in fields:
+        setattr(stored, name, data[name])
+    with refusing_invalid():
+        stored.full_clean()
+    if fields:
+        stored.save(update_fields=[*fields, "updated_at"])
+    details: dict = {"fields": sorted(changed)}
+    for name in changed:
+        if name in _ACCESS_FIELDS:
+            details[name] = data[name]
+        elif name == "groups":
+            getattr(stored, name).set(data[name])
+            details[name] = sorted(group.name for group in data[name])
+        elif name == "user_permissions":
+            getattr(stored, name).set(data[name])
+            details[name] = sorted(f"{p.content_type.app_label}.{p.codename}" for p in data[name])
+    audit(actor=actor, action=Action.ACCOUNT_UPDATED, target=stored, details=details)
+    for name in fields:
+        setattr(user, name, getattr(stored, name))
+    return changed
+
+
 def national_number_verify(
     *,
     actor,

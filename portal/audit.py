@@ -8,7 +8,9 @@ The action is a member of `Action` (its one vocabulary, with the labels historie
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 
 from portal.models import Action, AuditEvent
 from portal.request_context import current_ip
@@ -38,8 +40,20 @@ def _action(action: Action) -> Action:
         ) from None
 
 
+def _target_labels(target) -> tuple[str, dict[str, str]]:
+    """The target as the actor's language names it, and as each language does when they
+    differ (`AuditEvent.target_labels`)."""
+    label = str(target)[:255]
+    named = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            named[code] = str(target)[:255]
+    return label, (named if set(named.values()) != {label} else {})
+
+
 def _event(*, actor, action: Action, enterprise, target, details) -> AuditEvent:
     actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    label, labels = _target_labels(target) if target is not None else ("", {})
     return AuditEvent(
         actor=actor,
         actor_label=_label(actor),
@@ -47,7 +61,8 @@ def _event(*, actor, action: Action, enterprise, target, details) -> AuditEvent:
         enterprise=enterprise,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        target_label=str(target)[:255] if target is not None else "",
+        target_label=label,
+        target_labels=labels,
         details=details or {},
         ip_address=current_ip(),
     )

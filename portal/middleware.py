@@ -64,3 +64,27 @@ class PermissionRefusedMiddleware:
             status=403,
         )
         return response.render()
+
+
+class MethodNotAllowedPageMiddleware:
+    """Give a person who opens a form's address (a bookmark, Back, a link pasted from a
+    form's action) the portal's page saying so, instead of the empty 405 of
+    `require_POST`. Only for browsers (they ask for HTML): an application calling an API
+    keeps the bare status and its `Allow` header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or response.content
+            or "text/html" not in request.headers.get("Accept", "")
+        ):
+            return response
+        page = TemplateResponse(request, "405.html", {}, status=405)
+        page.render()
+        if "Allow" in response:
+            page["Allow"] = response["Allow"]
+        return page

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import ChoiceLabels
@@ -131,6 +132,12 @@ class AuditEvent(ChoiceLabels):
     target_type = models.CharField(_("target type"), max_length=64, blank=True)
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
     target_label = models.CharField(_("target"), max_length=255, blank=True)
+    # The target as each language named it then, when they differ (a role's name is
+    # translated, a person's is not): every reader's history is in their own language.
+    # `target_label` stays the actor's wording. Empty for a target named alike in all.
+    target_labels = models.JSONField(
+        _("target in each language"), default=dict, blank=True, db_default={}
+    )
     details = models.JSONField(_("details"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
@@ -153,6 +160,11 @@ class AuditEvent(ChoiceLabels):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    @property
+    def target_shown(self) -> str:
+        """The target as the reader's language named it when the event was recorded."""
+        return self.target_labels.get(translation.get_language() or "") or self.target_label
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:

@@ -42,6 +42,16 @@ else:
     if not ALLOWED_HOSTS:
         raise EnvError("ALLOWED_HOSTS must name at least one host when DEBUG is off.")
 
+# The previous keys during a rotation: what they signed (sessions, links) and encrypted (the
+# second factors' secrets, accounts/mfa_adapter.py) stays readable until `manage.py
+# mfa_reencrypt` has rewritten the secrets under the new key and the old one is dropped.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+if not DEBUG and any(len(key) < 50 or len(set(key)) < 5 for key in SECRET_KEY_FALLBACKS):
+    raise EnvError(
+        "SECRET_KEY_FALLBACKS: each key must be at least 50 characters with at least 5 "
+        "distinct ones."
+    )
+
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https")).rstrip("/")
 
@@ -91,6 +101,7 @@ MIDDLEWARE = [
     "accounts.mfa.ManagementGateMiddleware",
     "portal.middleware.RequestContextMiddleware",
     "portal.middleware.PermissionRefusedMiddleware",
+    "portal.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -243,6 +254,9 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# TOTP secrets and recovery-code seeds encrypted at rest, with keys derived from SECRET_KEY and
+# SECRET_KEY_FALLBACKS (accounts/mfa_adapter.py).
+MFA_ADAPTER = "accounts.mfa_adapter.MFAAdapter"
 # Every management act and everything staff do needs an enrolled second factor (the tables
 # of accounts/mfa.py). On by default in production; off on the embedded development default.
 MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)

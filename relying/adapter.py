@@ -11,6 +11,7 @@ from typing import Any
 from allauth.idp.oidc.adapter import DefaultOIDCAdapter
 from allauth.idp.oidc.internal.oauthlib.utils import get_validator_context
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from relying import capacities
@@ -19,6 +20,8 @@ from relying import capacities
 # (TOTP, passkey) was used in it, "low" otherwise.
 ACR_LOW = "http://eidas.europa.eu/LoA/low"
 ACR_SUBSTANTIAL = "http://eidas.europa.eu/LoA/substantial"
+# The characters of a URI (RFC 3986): printable ASCII, no space.
+_URI_FIRST, _URI_LAST = "\x21", "\x7e"
 
 
 def current_grant_id() -> str | None:
@@ -108,6 +111,15 @@ class PortalOIDCAdapter(DefaultOIDCAdapter):
         if capacity is not None and capacity.client_id == client.pk:
             claims.update(capacity_claims(capacity, scopes, client.application_registration))
         return claims
+
+    def validate_resource_uris(self, *, uris, **kwargs) -> None:
+        # allauth keeps the resources (RFC 8707) in the tokens' JSON, which PostgreSQL
+        # cannot hold with a NUL in it (a DataError, a 500), and checks only the URI's
+        # parts. An absolute URI (RFC 3986) is printable ASCII without a space: anything
+        # else is refused as allauth refuses a malformed resource.
+        super().validate_resource_uris(uris=uris, **kwargs)
+        if not all(_URI_FIRST <= char <= _URI_LAST for uri in uris for char in uri):
+            raise ValidationError("Resource must be an absolute URI.")
 
     def populate_server_metadata(self, data) -> None:
         data["scopes_supported"] = ["openid", "profile", "email", "enterprise", "roles", "egovnrn"]

@@ -7,3 +7,9 @@ class RelyingConfig(AppConfig):
 
     name = "relying"
     verbose_name = _("Relying applications")
+
+    def ready(self) -> None:
+        from relying.client_ids import guard_allauth_lookups
+
+        # Before any request: a client id that cannot be one must never reach a query.
+        guard_allauth_lookups()

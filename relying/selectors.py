@@ -9,11 +9,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal import db
+from relying import client_ids
 from relying.models import ApplicationClient
 
 
 def registration_for_client(client_id) -> ApplicationClient | None:
-    if not isinstance(client_id, str):
+    # A NUL in a query parameter is a DataError on PostgreSQL: ask first (client_ids).
+    if not client_ids.is_client_id(client_id):
         return None
     return (
         ApplicationClient.objects.select_related("application__quality", "client")
@@ -94,6 +96,14 @@ def _bearer_value(request) -> str | None:
 
 
 def bearer_token(request) -> Token | None:
-    """The valid access token of an `Authorization: Bearer` header, or None."""
-    value = _bearer_value(request)
+    """The valid access token a request to a protected resource presents, or None, read
+    where oauthlib reads it (RFC 6750, section 2): the `Authorization: Bearer` header, or,
+    without an `Authorization` header, a POST's form field `access_token` (allauth refuses
+    one in the query). Looked up by its hash, whatever characters it holds."""
+    if "Authorization" in request.headers:
+        value = _bearer_value(request)
+    elif request.method == "POST":
+        value = request.POST.get("access_token") or None
+    else:
+        value = None
     return None if value is None else Token.objects.lookup(Token.Type.ACCESS_TOKEN, value)

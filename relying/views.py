@@ -12,7 +12,7 @@ from http import HTTPStatus
 from urllib.parse import urlencode
 
 from allauth.account.internal.flows.login import get_authentication_records
-from allauth.core.internal.httpkit import add_query_params
+from allauth.core.internal.httpkit import add_query_params, extract_basic_auth
 from allauth.idp.oidc import views as oidc
 from allauth.idp.oidc.adapter import get_adapter
 from allauth.idp.oidc.internal.oauthlib.server import get_server
@@ -20,6 +20,7 @@ from allauth.idp.oidc.internal.oauthlib.utils import (
     extract_params,
     get_validator_context,
     respond_html_error,
+    respond_json_error,
 )
 from allauth.idp.oidc.internal.resources import get_resources
 from allauth.idp.oidc.models import Token
@@ -86,6 +87,17 @@ def _registered_exactly(params) -> bool:
     return uri in registration.client.get_redirect_uris()
 
 
+def _carries_nul(params) -> bool:
+    """Does a parameter of the application's authorization request (its name or a value)
+    hold a NUL? The portal's own parameters of the capacity screen are cleaned where read."""
+    return any(
+        "\x00" in name + value
+        for name, values in params.lists()
+        if name not in (SEARCH_PARAMETER, PAGE_PARAMETER)
+        for value in values
+    )
+
+
 def _refused(request, error):
     """The page for a request that cannot go back to the application (unknown client, a
     redirect URI it is not registered with): never a redirect there, and a 400, not a 200,
@@ -121,6 +133,12 @@ class AuthorizeView(oidc.AuthorizationView):
             return _refused(request, error)
         except errors.OAuth2Error as error:
             return oidc._ClientHttpResponseRedirect(error.in_uri(error.redirect_uri))
+        if _carries_nul(request.GET):
+            # The nonce, the PKCE challenge, the claims asked are kept in the code's JSON,
+            # and PostgreSQL's JSON cannot hold a NUL (a DataError, a 500). The client and
+            # its redirect URI are known good by now, so the malformed request goes back
+            # to the application, with its state (RFC 6749, 4.1.2.1: invalid_request).
+            return self._redirect_error("invalid_request", "A parameter holds a NUL character.")
         registration = self.registration()
         if registration is None:
             return _refused(request, errors.InvalidClientIdError())
@@ -204,8 +222,10 @@ class AuthorizeView(oidc.AuthorizationView):
             return self._redirect_error("access_denied")
         return self.form_valid(form)
 
-    def _redirect_error(self, error: str):
+    def _redirect_error(self, error: str, description: str = ""):
         params = {"error": error}
+        if description:
+            params["error_description"] = description
         if state := self._request_info.get("state"):
             params["state"] = state
         return oidc._ClientHttpResponseRedirect(
@@ -279,6 +299,34 @@ def _invalid_grant(description: str) -> JsonResponse:
     )
 
 
+def _invalid_target(error: ValidationError) -> JsonResponse:
+    return JsonResponse(
+        {"error": "invalid_target", "error_description": " ".join(error.messages)},
+        status=HTTPStatus.BAD_REQUEST,
+    )
+
+
+def _invalid_token(description: str) -> JsonResponse:
+    """A protected resource's refusal of the bearer token (RFC 6750, 3.1), as allauth
+    refuses an unknown one."""
+    response = JsonResponse(
+        {"error": "invalid_token", "error_description": description},
+        status=HTTPStatus.UNAUTHORIZED,
+    )
+    response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return response
+
+
+def _names_two_clients(request) -> bool:
+    """Does a token request authenticate with HTTP Basic as one client and name another
+    in its body? oauthlib answers it with a 500 (`server_error`, "Discrepency found between
+    client identifier"); RFC 6749 (2.3) allows one way of authenticating per request, so it
+    is the client's error, and refused as a failed authentication: `401 invalid_client`."""
+    basic_id, _secret = extract_basic_auth(request.headers)
+    body_id = request.POST.get("client_id")
+    return bool(basic_id and body_id) and basic_id != body_id
+
+
 def _capacity_ended(token: Token | None) -> bool:
     """A user's token whose capacity no longer gives access (or never had one)."""
     if token is None or token.user_id is None:
@@ -294,6 +342,13 @@ class TokenView(oidc.TokenView):
     """A refresh, and a code's exchange, fail once the capacity behind them has ended."""
 
     def post(self, request):
+        if _names_two_clients(request):
+            return respond_json_error(request, errors.InvalidClientError())
+        try:
+            # allauth reads the resources again, and lets this error out as a 500.
+            get_resources(request)
+        except ValidationError as error:
+            return _invalid_target(error)
         token = selectors.token_being_redeemed(request.POST.get("grant_type"), request.POST)
         if _capacity_ended(token):
             services.grant_end(token)
@@ -304,13 +359,20 @@ class TokenView(oidc.TokenView):
 @method_decorator(csrf_exempt, name="dispatch")
 class UserInfoView(oidc.UserInfoView):
     def _respond(self, request):
-        if _capacity_ended(selectors.bearer_token(request)):
-            response = JsonResponse(
-                {"error": "invalid_token", "error_description": "The roles have ended."},
-                status=HTTPStatus.UNAUTHORIZED,
-            )
-            response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
-            return response
+        token = selectors.bearer_token(request)
+        if token is not None and token.user_id is None:
+            # A client-credentials token: the application's own, for no person. Userinfo
+            # "returns Claims about the authenticated End-User" with the access token
+            # "obtained from an OpenID Connect Authentication Request" (OpenID Connect Core
+            # 1.0, 5.3 and 5.3.1); this one was obtained from none and names nobody. Its
+            # errors are RFC 6750's (5.3.3): not `insufficient_scope` (403, "higher
+            # privileges", which the application would try to fix by asking for more
+            # scope, and no scope makes this token a person's), but `invalid_token` (401,
+            # "invalid for other reasons"): not a token this endpoint accepts. The decision
+            # API refuses a person's token, the other way round, alike.
+            return _invalid_token("This access token is an application's, for no person.")
+        if _capacity_ended(token):
+            return _invalid_token("The roles have ended.")
         return super()._respond(request)
 
 

@@ -22,9 +22,9 @@ class RolesField(ModelMultipleChoiceField):
         return f"{obj.application.name} — {obj.name}"
 
 
-def _future_or_today(value):
+def _future_or_today(value, message=None):
     if value is not None and value < timezone.localdate():
-        raise ValidationError(_("The end date cannot be in the past."))
+        raise ValidationError(message or _("The end date cannot be in the past."))
     return value
 
 
@@ -153,7 +153,9 @@ class DirectAttributionForm(SubmissionKeyMixin, ScopedRolesForm):
         return normalize_national_number(self.cleaned_data["national_number"])
 
     def clean_valid_from(self):
-        return _future_or_today(self.cleaned_data.get("valid_from"))
+        return _future_or_today(
+            self.cleaned_data.get("valid_from"), _("The start date cannot be in the past.")
+        )
 
     def clean_valid_until(self):
         return _future_or_today(self.cleaned_data.get("valid_until"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from allauth.mfa.models import Authenticator
 from django.apps import apps
 
+from accounts.mfa_adapter import encrypt_secret
 from accounts.tests.factories import national_number_for
 from tests.personas import build_chain, signed_in
 
@@ -87,7 +88,7 @@ def snapshot() -> dict[str, object]:
 
 def enrol_totp(user) -> Authenticator:
     return Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt_secret("JBSWY3DPEHPK3PXP")}
     )
 
 

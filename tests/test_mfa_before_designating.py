@@ -130,8 +130,12 @@ def test_when_the_setting_is_off_nobody_is_asked(chain, case, settings):
 def test_a_recovery_code_set_alone_is_not_a_second_factor(chain):
     from allauth.mfa.models import Authenticator
 
+    from accounts.mfa_adapter import encrypt_secret
+
     Authenticator.objects.create(
-        user=chain.rae, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "00" * 20}
+        user=chain.rae,
+        type=Authenticator.Type.RECOVERY_CODES,
+        data={"seed": encrypt_secret("00" * 20)},
     )
     actor, url, data = _co_rae(chain)
     assert signed_in(actor).post(url, data).status_code == 403

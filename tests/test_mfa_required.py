@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from allauth.mfa.models import Authenticator
 
+from accounts.mfa_adapter import encrypt_secret
 from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def enrol_totp(user) -> None:
     Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt_secret("JBSWY3DPEHPK3PXP")}
     )
 
 

@@ -50,6 +50,7 @@ def test_it_starts_with_good_values():
         ("DESIGNATION_LINK_DAYS", "0", "DESIGNATION_LINK_DAYS=0 must be at least 1"),
         ("SECRET_KEY", "short", "SECRET_KEY must be at least 50 characters"),
         ("SECRET_KEY", None, "The environment variable SECRET_KEY is required"),
+        ("SECRET_KEY_FALLBACKS", "old-short", "SECRET_KEY_FALLBACKS: each key must be at least"),
         ("ALLOWED_HOSTS", None, "The environment variable ALLOWED_HOSTS is required"),
         ("EMAIL_HOST", None, "EMAIL_HOST is required when DEBUG is off"),
         ("OIDC_SERVER_URL", "not a url", "OIDC_SERVER_URL='not a url' is not a valid URL"),

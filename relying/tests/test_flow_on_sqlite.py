@@ -2,10 +2,10 @@
 
 The suite runs on PostgreSQL in CI (DATABASE_URL set), but the portal also runs with nothing
 installed, on SQLite, and the flow must hold there as well: the tokens' JSON lookups
-(`data__grant_id`), the code's `select_for_update`, the capacity's constraint differ between
-the two. So on PostgreSQL this runs the flow's modules again in a fresh pytest process, on
-SQLite and without Redis (the embedded default), and asserts they passed. On SQLite it is
-skipped: the modules themselves ran on it.
+(`data__grant_id`), the code's `select_for_update`, the capacity's constraint, what a NUL
+in a parameter does differ between the two. So on PostgreSQL this runs the flow's modules
+again in a fresh pytest process, on SQLite and without Redis (the embedded default), and
+asserts they passed. On SQLite it is skipped: the modules themselves ran on it.
 """
 
 import os
@@ -23,6 +23,7 @@ FLOW_MODULES = [
     "relying/tests/test_oidc_capacity.py",
     "relying/tests/test_oidc_access_ends.py",
     "relying/tests/test_oidc_clients.py",
+    "relying/tests/test_oidc_malformed_requests.py",
 ]
 # Set for the child run only: its first test checks that it really runs on SQLite.
 EXPECTED_VENDOR = "FLOW_EXPECTED_DATABASE_VENDOR"

@@ -100,6 +100,25 @@ def test_access_ends_on_the_next_call_after_the_role_ends(rp, browser, holder, e
     assert not Token.objects.exclude(type=Token.Type.AUTHORIZATION_CODE).exists()
 
 
+def test_userinfo_refuses_the_token_as_a_form_field_too_once_the_role_ends(rp, browser, holder):
+    """RFC 6750 (2.2) lets a POST carry the token in its body: checked as the header is."""
+    token = rp.sign_in(browser)
+
+    def userinfo():
+        return rp.back_channel().post(
+            rp.endpoint("userinfo_endpoint"),
+            data={"access_token": token["access_token"]},
+            withhold_token=True,
+        )
+
+    assert userinfo().status_code == 200
+    end(attribution_of(holder, "dimona-declaration"))
+    response = userinfo()
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
+    assert response.json()["error_description"] == "The roles have ended."
+
+
 def test_the_refresh_fails_right_after_the_role_ends(rp, browser, holder):
     token = rp.sign_in(browser)
     end(attribution_of(holder, "dimona-declaration"))

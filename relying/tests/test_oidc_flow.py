@@ -150,6 +150,31 @@ def test_an_access_token_with_one_byte_changed_is_refused(rp, browser):
     assert rp.introspect(token["access_token"])["active"] is True
 
 
+@pytest.mark.parametrize("presented", ["GET, header", "POST, header", "POST, form field"])
+def test_userinfo_refuses_the_applications_own_token(rp, presented):
+    """A client-credentials token is the application's, for no person: userinfo has no
+    End-User to answer for (was a 500). Refused as a token it does not accept."""
+    token = rp.back_channel().fetch_token(
+        rp.endpoint("token_endpoint"), grant_type="client_credentials"
+    )["access_token"]
+    url, session = rp.endpoint("userinfo_endpoint"), rp.back_channel()
+    if presented == "GET, header":
+        response = rp.userinfo(token)
+    elif presented == "POST, header":
+        headers = {"Authorization": f"Bearer {token}"}
+        response = session.post(url, headers=headers, withhold_token=True)
+    else:
+        response = session.post(url, data={"access_token": token}, withhold_token=True)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
+    assert response.json() == {
+        "error": "invalid_token",
+        "error_description": "This access token is an application's, for no person.",
+    }
+    # Still good for what it is for: the application's own calls.
+    assert rp.introspect(token)["active"] is True
+
+
 # --- The code flow with PKCE ------------------------------------------------------------------
 
 

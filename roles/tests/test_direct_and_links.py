@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import NationalNumberSource
 from accounts.services import national_number_verify
@@ -108,6 +109,34 @@ def test_direct_attribution_rejects_a_bad_national_number(client, gl, eq, dimona
         },
     )
     assert response.status_code == 200
+    assert not RoleAttribution.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("valid_from", "The start date cannot be in the past."),
+        ("valid_until", "The end date cannot be in the past."),
+    ],
+)
+def test_a_date_in_the_past_is_refused_on_its_own_field(client, gl, eq, dimona, field, message):
+    client.force_login(gl)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = client.post(
+        reverse("roles:direct", args=[eq.pk]),
+        {
+            "roles": [dimona.pk],
+            "national_number": national_number_for(7),
+            "first_name": "A",
+            "last_name": "B",
+            "email": "a@example.test",
+            field: yesterday.isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    # The page is in the manager's language (French here): the message of that field only.
+    with translation.override(response.context["LANGUAGE_CODE"]):
+        assert response.context["form"].errors == {field: [gettext(message)]}
     assert not RoleAttribution.objects.exists()
 
 

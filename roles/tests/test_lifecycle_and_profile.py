@@ -281,3 +281,32 @@ def test_a_notification_task_run_twice_sends_each_notice_once(
     change = EmailChange.objects.get()
     send_email_change.apply(args=[change.pk])
     assert sorted(m.to[0] for m in mailoutbox) == sent
+
+
+def test_the_history_names_each_role_in_the_readers_language(client, gl, eq, dimona, person):
+    # The manager acts in French; the holder reads the profile in German.
+    with translation.override("fr"):
+        attribution = _grant(gl, eq, dimona, person)
+        french = str(attribution)
+    with translation.override("de"):
+        german = str(attribution)
+    assert french != german  # the catalogue names the role in each language
+    event = AuditEvent.objects.get(action=Action.ROLE_ATTRIBUTED, target_id=str(attribution.pk))
+    assert event.target_label == french  # the actor's own wording stays the evidence
+    assert event.target_labels["de"] == german
+    person.language = "de"
+    person.save(update_fields=["language"])
+    client.force_login(person)
+    page = client.get(reverse("roles:profile"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    history = page[page.index('data-label="Betrifft"') :]
+    assert german in history
+    assert french not in history
+
+
+def test_a_target_named_alike_in_every_language_is_stored_once(gl):
+    from portal.audit import audit
+
+    event = audit(actor=gl, action=Action.ACCOUNT_UPDATED, target=gl)
+    event.refresh_from_db()
+    assert event.target_labels == {}
+    assert event.target_shown == event.target_label == str(gl)
