@@ -146,6 +146,14 @@ class UserAdmin(BaseUserAdmin):
     ]
     list_filter = [*BaseUserAdmin.list_filter, "language", "national_number_verified"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Staff allowed to change accounts (a group given "change user") must not make
+            # anyone, themselves included, a superuser or give permissions they lack.
+            fields += ["is_superuser", "user_permissions", "groups", "is_staff"]
+        return fields
+
     def has_add_permission(self, request):
         return False
 

@@ -232,3 +232,23 @@ def test_the_superuser_cannot_delete_a_person(admin_client):
     url = reverse("admin:accounts_user_delete", args=[person.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
     assert User.objects.filter(pk=person.pk).exists()
+
+
+def test_staff_who_change_accounts_give_no_access(client, stranger):
+    from django.contrib.auth.models import Permission
+
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_user", "change_user"])
+    )
+    client.force_login(clerk)
+    group = Group.objects.get_or_create(name=CONTACT_CENTRE)[0]
+    response = client.post(
+        user_url("change", clerk.pk),
+        change_data(clerk, first_name="Renamed", is_superuser="on", groups=[group.pk]),
+    )
+    assert response.status_code == 302
+    clerk.refresh_from_db()
+    assert clerk.first_name == "Renamed"  # what the clerk may change is changed
+    assert not clerk.is_superuser
+    assert not clerk.groups.exists()
