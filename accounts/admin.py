@@ -13,6 +13,7 @@ from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
@@ -80,6 +81,22 @@ class SocialAccountAdmin(ReadOnlyAdmin):
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     actions = None
     show_full_result_count = False
+
+
+# The staff groups and what each may do are defined by the migrations of the apps owning
+# them (portal/groups.py): changed in the admin, a group's permissions would give its
+# members powers nobody reviewed, with no audit event. Who belongs to a group is changed on
+# the person's account (audited, superusers only).
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ReadOnlyAdmin):
+    list_display = ["name"]
+    fields = ["name", "permissions"]
+    search_fields = ["name"]
+    actions = None
 
 
 class UserChangeForm(forms.ModelForm):

@@ -252,3 +252,17 @@ def test_staff_who_change_accounts_give_no_access(client, stranger):
     assert clerk.first_name == "Renamed"  # what the clerk may change is changed
     assert not clerk.is_superuser
     assert not clerk.groups.exists()
+
+
+def test_a_staff_groups_permissions_are_not_changed_in_the_admin(admin_client):
+    from django.contrib.auth.models import Permission
+
+    group = Group.objects.get(name=CONTACT_CENTRE)
+    before = set(group.permissions.values_list("pk", flat=True))
+    change = reverse("admin:auth_group_change", args=[group.pk])
+    assert admin_client.get(change).status_code == 200  # readable
+    every = list(Permission.objects.values_list("pk", flat=True))
+    response = admin_client.post(change, {"name": group.name, "permissions": every})
+    assert response.status_code == 403
+    assert set(group.permissions.values_list("pk", flat=True)) == before
+    assert admin_client.get(reverse("admin:auth_group_add")).status_code == 403
