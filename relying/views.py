@@ -26,7 +26,7 @@ from allauth.idp.oidc.internal.resources import get_resources
 from allauth.idp.oidc.models import Token
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import JsonResponse, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -374,6 +374,14 @@ class UserInfoView(oidc.UserInfoView):
         if _capacity_ended(token):
             return _invalid_token("The roles have ended.")
         return super()._respond(request)
+
+
+@csrf_exempt
+def device_flow_not_offered(request, *args, **kwargs):
+    """allauth routes the device authorization grant (RFC 8628, for devices without a
+    browser); the portal offers it to no application and does not announce it in its
+    discovery document, so both of its addresses are simply not found, whatever is sent."""
+    raise Http404
 
 
 authorize = AuthorizeView.as_view()

@@ -1,17 +1,15 @@
 """Forms validate; the services act on their cleaned_data."""
 
-from datetime import timedelta
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_national_number
 from portal.forms import ModelChoiceField, ModelMultipleChoiceField, SubmissionKeyMixin
 from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, SafeTextMixin, max_length, text_error
 from roles.models import AccessLink, Invitation, RoleAttribution, Source
+from roles.periods import link_expiry_error, period_errors
 from roles.services import Invitee
 
 
@@ -22,10 +20,18 @@ class RolesField(ModelMultipleChoiceField):
         return f"{obj.application.name} — {obj.name}"
 
 
-def _future_or_today(value, message=None):
-    if value is not None and value < timezone.localdate():
-        raise ValidationError(message or _("The end date cannot be in the past."))
-    return value
+class PeriodMixin:
+    """The attribution's dates (`valid_from`, `valid_until`, whichever the form has) judged
+    by the services' own rule (roles.periods), each message on the field at fault."""
+
+    def clean(self):
+        data = super().clean()
+        for field, message in period_errors(
+            data.get("valid_from"), data.get("valid_until")
+        ).items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+        return data
 
 
 class ScopedRolesForm(SafeTextMixin, forms.Form):
@@ -34,7 +40,7 @@ class ScopedRolesForm(SafeTextMixin, forms.Form):
         self.fields["roles"].queryset = roles_qs
 
 
-class InvitationForm(SubmissionKeyMixin, ScopedRolesForm):
+class InvitationForm(PeriodMixin, SubmissionKeyMixin, ScopedRolesForm):
     roles = RolesField(queryset=None, label=_("Roles"))
     valid_until = forms.DateField(
         label=_("End date (optional)"),
@@ -57,9 +63,6 @@ class InvitationForm(SubmissionKeyMixin, ScopedRolesForm):
 
     MAX_LINES = 100
     parsed_fields = ("invitees",)  # each name and address is checked in clean_invitees
-
-    def clean_valid_until(self):
-        return _future_or_today(self.cleaned_data.get("valid_until"))
 
     def clean_invitees(self) -> list[Invitee]:
         lines = [line.strip() for line in self.cleaned_data["invitees"].splitlines()]
@@ -124,7 +127,7 @@ class InvitationForm(SubmissionKeyMixin, ScopedRolesForm):
         return None
 
 
-class DirectAttributionForm(SubmissionKeyMixin, ScopedRolesForm):
+class DirectAttributionForm(PeriodMixin, SubmissionKeyMixin, ScopedRolesForm):
     roles = RolesField(queryset=None, label=_("Roles"))
     national_number = forms.CharField(
         label=_("National number"), max_length=NUMBER_AS_TYPED_MAX_LENGTH
@@ -152,23 +155,8 @@ class DirectAttributionForm(SubmissionKeyMixin, ScopedRolesForm):
     def clean_national_number(self):
         return normalize_national_number(self.cleaned_data["national_number"])
 
-    def clean_valid_from(self):
-        return _future_or_today(
-            self.cleaned_data.get("valid_from"), _("The start date cannot be in the past.")
-        )
 
-    def clean_valid_until(self):
-        return _future_or_today(self.cleaned_data.get("valid_until"))
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("valid_from"), data.get("valid_until")
-        if start and end and end < start:
-            self.add_error("valid_until", _("The end date must follow the start date."))
-        return data
-
-
-class AccessLinkForm(SubmissionKeyMixin, ScopedRolesForm):
+class AccessLinkForm(PeriodMixin, SubmissionKeyMixin, ScopedRolesForm):
     label = forms.CharField(label=_("Label (for you)"), max_length=max_length(AccessLink, "label"))
     roles = RolesField(queryset=None, label=_("Roles"))
     expires_on = forms.DateField(
@@ -186,14 +174,10 @@ class AccessLinkForm(SubmissionKeyMixin, ScopedRolesForm):
 
     def clean_expires_on(self):
         value = self.cleaned_data["expires_on"]
-        if value < timezone.localdate():
-            raise ValidationError(_("The date cannot be in the past."))
-        if value > timezone.localdate() + timedelta(days=366):
-            raise ValidationError(_("A link works for one year at most."))
+        error = link_expiry_error(value)
+        if error:
+            raise ValidationError(error)
         return value
-
-    def clean_valid_until(self):
-        return _future_or_today(self.cleaned_data.get("valid_until"))
 
 
 class BulkUploadForm(SubmissionKeyMixin, SafeTextMixin, forms.Form):

@@ -345,10 +345,14 @@ def test_userinfo_refuses_an_access_token_holding_a_nul(presented):
     assert response["WWW-Authenticate"].startswith('Bearer error="invalid_token"')
 
 
-def test_the_device_flow_refuses_such_a_client_id_as_an_unknown_client():
-    """allauth's device endpoint, which the portal does not offer, answers as for any
-    unknown client."""
-    unknown = post(DEVICE_CODE, {"client_id": "abc"})
-    response = post(DEVICE_CODE, {"client_id": "ab\x00c"})
-    assert response.status_code == unknown.status_code == 400
-    assert response.json() == unknown.json()
+@pytest.mark.parametrize(
+    "data",
+    [{"client_id": "abc"}, {"client_id": "ab\x00c"}, {"client_id": "abc", "resource": "x y"}],
+    ids=["unknown client", "NUL in the client id", "malformed resource"],
+)
+@pytest.mark.parametrize("address", [DEVICE_CODE, "/identity/o/device"])
+def test_the_device_flow_is_not_offered(address, data):
+    """allauth routes the device flow; the portal offers it to nobody (it is not in the
+    discovery document), so its addresses are not found, whatever they are sent."""
+    assert post(address, data).status_code == 404
+    assert Client().get(address, data).status_code == 404

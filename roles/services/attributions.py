@@ -21,7 +21,7 @@ from relying import task_names as relying_task_names
 from roles import task_names
 from roles.models import AccessLink, Invitation, Role, RoleAttribution, Source
 from roles.services.common import (
-    _check_end_date,
+    _check_period,
     _check_roles_in_scope,
     _hold_mandate,
     _period_under,
@@ -137,10 +137,7 @@ def attribution_grant_direct(
     _check_roles_in_scope(enterprise_quality, roles, mandate)
     with refusing_invalid():
         national_number = normalize_national_number(national_number)
-    _check_end_date(valid_until)
-    _check_end_date(valid_from)
-    if valid_from and valid_until and valid_until < valid_from:
-        raise Refusal(_("The end date must follow the start date."))
+    _check_period(valid_from, valid_until)
     with transaction.atomic():
         claim = submissions.claim(user=actor, key=submission_key)
         _hold_mandate(enterprise_quality, mandate)

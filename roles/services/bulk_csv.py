@@ -20,6 +20,7 @@ from portal.refusals import Refusal
 from portal.text import NUMBER_AS_TYPED_MAX_LENGTH, max_length, printable, text_problems
 from roles import csv_input
 from roles.models import Invitation
+from roles.periods import period_errors
 
 CSV_COLUMNS = csv_input.COLUMNS
 MAX_CSV_ROWS = 10000
@@ -127,8 +128,7 @@ def csv_rows(
         if "valid_until" not in refused:
             try:
                 end = _parse_date(until)
-                if end is not None and end < today:
-                    errors.append(gettext("The end date is in the past."))
+                errors.extend(str(e) for e in period_errors(valid_until=end, today=today).values())
             except ValueError:
                 errors.append(gettext("Invalid end date (use YYYY-MM-DD)."))
         if nn and "national_number" not in refused:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.refusals import Refusal
 from roles.models import Role
+from roles.periods import period_errors
 
 
 def _check_roles_in_scope(enterprise_quality, roles, mandate=None) -> None:
@@ -55,6 +56,8 @@ def _period_under(mandate, valid_from, valid_until):
     return valid_from, valid_until
 
 
-def _check_end_date(valid_until) -> None:
-    if valid_until is not None and valid_until < timezone.localdate():
-        raise Refusal(_("The end date cannot be in the past."))
+def _check_period(valid_from=None, valid_until=None) -> None:
+    """The attribution's dates (roles.periods): the first thing wrong is the refusal."""
+    errors = period_errors(valid_from, valid_until)
+    if errors:
+        raise Refusal(next(iter(errors.values())))

@@ -20,7 +20,7 @@ from portal.refusals import Refusal, refusing_invalid
 from roles import delivery, task_names
 from roles.models import Invitation, Role, RoleAttribution, Source
 from roles.services.attributions import _create_attribution
-from roles.services.common import _check_end_date, _check_roles_in_scope, _hold_mandate
+from roles.services.common import _check_period, _check_roles_in_scope, _hold_mandate
 from roles.services.rate_limits import _check_and_count_invitations
 
 
@@ -57,7 +57,7 @@ def invitations_create(
     from enterprises.models import EnterpriseQuality
 
     _check_roles_in_scope(enterprise_quality, roles, mandate)
-    _check_end_date(valid_until)
+    _check_period(valid_until=valid_until)
     if not invitees:
         raise Refusal(_("Add at least one person to invite."))
     created = []

@@ -16,8 +16,9 @@ from portal.outbox import enqueue
 from portal.refusals import Refusal, refusing_invalid
 from roles import task_names
 from roles.models import AccessLink, AccessRequest, Role, RoleAttribution, Source
+from roles.periods import link_expiry_error
 from roles.services.attributions import _create_attribution
-from roles.services.common import _check_end_date, _check_roles_in_scope, _hold_mandate
+from roles.services.common import _check_period, _check_roles_in_scope, _hold_mandate
 
 
 def link_create(
@@ -36,9 +37,12 @@ def link_create(
     """A link to publish; with `mandate`, the provider's staff who follow it act for the
     mandate's client (the roles are the client's)."""
     _check_roles_in_scope(enterprise_quality, roles, mandate)
-    _check_end_date(valid_until)
+    _check_period(valid_until=valid_until)
     if expires_at <= timezone.now():
         raise Refusal(_("The link's expiry must be in the future."))
+    expiry_error = link_expiry_error(timezone.localdate(expires_at))
+    if expiry_error:
+        raise Refusal(expiry_error)
     with transaction.atomic():
         claim = submissions.claim(user=actor, key=submission_key)
         _hold_mandate(enterprise_quality, mandate)

@@ -140,6 +140,34 @@ def test_a_date_in_the_past_is_refused_on_its_own_field(client, gl, eq, dimona, 
     assert not RoleAttribution.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        ({"valid_from": -1}, "The start date cannot be in the past."),
+        ({"valid_until": -1}, "The end date cannot be in the past."),
+        ({"valid_from": 5, "valid_until": 2}, "The end date must follow the start date."),
+    ],
+    ids=["start in the past", "end in the past", "end before start"],
+)
+def test_the_service_refuses_the_period_the_form_refuses(gl, eq, dimona, dates, message):
+    """The rule is the service's (roles.periods): a caller that skips the form (an import,
+    the shell, another view) meets the same refusal, with the form's own message."""
+    today = timezone.localdate()
+    with pytest.raises(Refusal) as refused:
+        services.attribution_grant_direct(
+            actor=gl,
+            enterprise_quality=eq,
+            roles=[dimona],
+            national_number=national_number_for(8),
+            first_name="A",
+            last_name="B",
+            email="a@example.test",
+            **{field: today + timedelta(days=days) for field, days in dates.items()},
+        )
+    assert str(refused.value.message) == gettext(message)
+    assert not RoleAttribution.objects.exists()
+
+
 def test_the_same_role_twice_is_refused(client, gl, eq, dimona, person):
     services.attribution_grant_direct(
         actor=gl,
@@ -191,6 +219,24 @@ def test_the_manager_creates_a_link_through_the_form(client, gl, eq, dimona):
     assert len(link.slug) >= 32  # 192 random bits, URL-safe
     page = client.get(reverse("roles:links", args=[eq.pk])).content.decode()
     assert reverse("roles:link_follow", args=[link.slug]) in page
+
+
+def test_a_link_works_for_a_year_at_most_whoever_creates_it(client, gl, eq, dimona):
+    beyond = timezone.localdate() + timedelta(days=367)
+    with pytest.raises(Refusal) as refused:
+        _link(gl, eq, [dimona], expires_at=timezone.now() + timedelta(days=368))
+    assert str(refused.value.message) == gettext("A link works for one year at most.")
+    client.force_login(gl)
+    response = client.post(
+        reverse("roles:links", args=[eq.pk]),
+        {"label": "Intranet", "roles": [dimona.pk], "expires_on": beyond.isoformat(), "max_uses": 5},
+    )
+    assert response.status_code == 200
+    with translation.override(response.context["LANGUAGE_CODE"]):
+        assert response.context["form"].errors == {
+            "expires_on": [gettext("A link works for one year at most.")]
+        }
+    assert not AccessLink.objects.exists()
 
 
 def test_a_link_gives_the_role_within_its_use_limit(client, gl, eq, dimona):
