@@ -229,7 +229,12 @@ def test_a_link_works_for_a_year_at_most_whoever_creates_it(client, gl, eq, dimo
     client.force_login(gl)
     response = client.post(
         reverse("roles:links", args=[eq.pk]),
-        {"label": "Intranet", "roles": [dimona.pk], "expires_on": beyond.isoformat(), "max_uses": 5},
+        {
+            "label": "Intranet",
+            "roles": [dimona.pk],
+            "expires_on": beyond.isoformat(),
+            "max_uses": 5,
+        },
     )
     assert response.status_code == 200
     with translation.override(response.context["LANGUAGE_CODE"]):
