@@ -28,6 +28,13 @@ class Kind(models.TextChoices):
     CO_GL = "co_gl", _("Co-local manager")
 
 
+def profile_label(kind: str, quality=None) -> str:
+    """ "Local manager · Employer": a designation's profile as the header and "My
+    enterprises" name it, in the active language (`quality`: its quality, for a GL)."""
+    label = Kind(kind).label
+    return label if quality is None else f"{label} · {quality.name}"
+
+
 class Scope(StrEnum):
     ENTERPRISE = "enterprise"  # the designation is on the enterprise (no quality)
     QUALITY = "quality"  # the designation is on one activated quality of the enterprise

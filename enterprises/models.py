@@ -401,10 +401,8 @@ class Designation(TimeStamped):
         """ "Local manager · Employer": the profile as the header and "My enterprises" name
         it, in the active language. Composed here once per designation rather than by the
         templates' look-ups (five per designation, on every page's header)."""
-        label = self.get_kind_display()
-        if self.enterprise_quality_id is None:
-            return label
-        return f"{label} · {self.enterprise_quality.quality.name}"
+        quality = self.enterprise_quality.quality if self.enterprise_quality_id else None
+        return chain.profile_label(self.kind, quality)
 
     @property
     def is_open(self) -> bool:
