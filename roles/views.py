@@ -118,11 +118,12 @@ def attribution_list(request, eq_id: int):
     )
     params = form.params()
     page = TwoEndedPaginator(
-        selectors.attributions_for_manager(eq, params=params),
+        selectors.attributions_listed(eq, params=params),
         PAGE_SIZE,
         count_cap=LIST_COUNT_CAP,
         ranked=selectors.attributions_ranking(eq, params=params),
     ).get_page(request.GET.get("page"))
+    selectors.with_roles(eq, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     invitations_count, requests_count = selectors.waiting_for_manager(eq)
