@@ -202,6 +202,9 @@ def test_direct_attribution_for_a_client(
     )
     assert list(listing.context["page"]) == [attribution]
     assert f"pour {client_chain.enterprise.name}" in listing.content.decode()
+    # The client's role (not one of the provider's quality) is named on its row too.
+    role = attribution.role
+    assert f"{role.application.name} — {role.name}" in listing.content.decode()
     other_client = browser.get(
         reverse("roles:list", args=[provider.secretariat.pk]), {"client": "0000000097"}
     )
