@@ -17,6 +17,7 @@ from enterprises import chain
 from enterprises.models import Designation, Enterprise
 from mandates import rules
 from mandates.models import ClientMandate, ProposalBatch, ProposalRow
+from portal import db
 from portal.models import AuditEvent
 from roles.models import ApplicationGroup
 
@@ -214,11 +215,22 @@ def groups_for_quality(enterprise_quality):
     return groups().filter(mandatary_qualities=enterprise_quality.quality_id)
 
 
+def _asking_groups(quality):
+    return (
+        ApplicationGroup.objects.filter(is_available=True, mandatary_qualities=quality)
+        .order_by()
+        .values_list("pk")[:1]
+    )
+
+
+# Every page of a manager's list, invitation and attribution asks it: compiled once per
+# process and prepared (portal.db), as the other reads of those pages.
+_ASKING_GROUP = db.Statement(_asking_groups, quality=-918_273_641)
+
+
 def works_under_mandates(enterprise_quality) -> bool:
     """Does some group's mandate ask the mandatary for this quality (a provider quality)?"""
-    return ApplicationGroup.objects.filter(
-        is_available=True, mandatary_qualities=enterprise_quality.quality_id
-    ).exists()
+    return bool(_ASKING_GROUP.rows(quality=enterprise_quality.quality_id))
 
 
 def acting_for(mandate: ClientMandate):
