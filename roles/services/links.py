@@ -110,14 +110,16 @@ def _grant_from_link(*, link: AccessLink, person) -> list[RoleAttribution]:
 
 def link_use(*, actor, link: AccessLink) -> AccessRequest | list[RoleAttribution]:
     """A signed-in person follows a link: the roles now, or a request for approval."""
-    if (
-        link.requires_approval
-        and AccessRequest.objects.filter(
-            link=link, person=actor, status=AccessRequest.Status.PENDING
-        ).exists()
-    ):
-        raise Refusal(_("Your request is already waiting for the manager's approval."))
     with transaction.atomic():
+        if link.requires_approval:
+            # The link's row locked first: a second click of the same person waits for the
+            # first one's transaction, then finds its request (a double click is refused as
+            # any second request is, not by the database's unique constraint).
+            AccessLink.objects.select_for_update().filter(pk=link.pk).first()
+            if AccessRequest.objects.filter(
+                link=link, person=actor, status=AccessRequest.Status.PENDING
+            ).exists():
+                raise Refusal(_("Your request is already waiting for the manager's approval."))
         # The guarded increment is the use limit, whatever concurrent clicks do.
         taken = AccessLink.objects.filter(
             pk=link.pk,

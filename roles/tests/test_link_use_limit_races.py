@@ -47,3 +47,26 @@ def test_a_refusal_and_new_requests_at_once_never_exceed_the_limit(gl, eq, dimon
     assert link.uses == pending.count()
     assert sum(1 for o in uses if isinstance(o, AccessRequest)) == pending.count() - 1
     assert AccessLink.objects.get(pk=link.pk).uses in (1, 2)
+
+
+def test_a_double_click_on_a_link_needing_approval_asks_once(gl, eq, dimona):
+    """The same person's two requests at once: one request, one polite refusal (the second
+    click waited for the first and found its request), never the database's own error."""
+    link = services.link_create(
+        actor=gl,
+        enterprise_quality=eq,
+        label="Intranet",
+        roles=[dimona],
+        expires_at=timezone.now() + timedelta(days=7),
+        max_uses=5,
+        requires_approval=True,
+    )
+    person = UserFactory()
+    outcomes = run_together(
+        lambda: services.link_use(actor=person, link=link),
+        lambda: services.link_use(actor=person, link=link),
+    )
+    assert sorted(type(o).__name__ for o in outcomes) == ["AccessRequest", "Refusal"], outcomes
+    assert AccessRequest.objects.filter(link=link, person=person).count() == 1
+    link.refresh_from_db()
+    assert link.uses == 1
