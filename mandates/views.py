@@ -30,7 +30,7 @@ from mandates.models import ProposalRow
 from mandates.permissions import proposal_batch_for_user
 from portal import submissions
 from portal.refusals import Refusal, show_refusal
-from portal.text import csv_cell
+from portal.text import csv_cell, csv_export_writer
 from roles.paging import TwoEndedPaginator
 
 PAGE_SIZE = 25
@@ -83,17 +83,12 @@ def mandate_list(request, number: str):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 @require_GET
 def mandate_export(request, number: str):
     enterprise, _access = enterprise_mandates_for_user(request.user, number)
     _form, side, queryset = _filtered(request, enterprise)
-    writer = csv.writer(_Echo())
+    writer = csv_export_writer()
     other = gettext("Provider") if side is Side.MANDATOR else gettext("Client")
     header = [
         f"{other}: " + gettext("Enterprise number"),

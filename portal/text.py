@@ -26,6 +26,8 @@ names have them, mixed scripts included.
 
 from __future__ import annotations
 
+import csv
+import re
 import unicodedata
 
 from django import forms
@@ -171,8 +173,29 @@ class SafeTextMixin:
         guard_text_fields(self, skip=self.parsed_fields)
 
 
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_export_writer():
+    """The writer of an exported CSV, streamed: `writerow` returns the line to send. Every
+    cell is quoted: a spreadsheet set to split on `;` (as Belgian ones are) would otherwise
+    cut an unquoted cell at a `;` inside it, and the part after it could start a formula
+    that `csv_cell`'s leading quote does not cover."""
+    return csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A formula's first character after a separator inside the cell: a spreadsheet that splits
+# on the other separator (`;` where the file has `,`) starts a new cell there.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"([;,][\s\"']*)([=+\-@])")
+
+
 def csv_cell(value) -> str:
     """A cell of an exported CSV: one a spreadsheet would evaluate as a formula (CSV
-    injection) starts with a quote instead."""
+    injection) starts with a quote instead, and so does any part of it after a `;` or `,`
+    (read with the other separator, that part would be a cell of its own)."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    text = _FORMULA_AFTER_SEPARATOR.sub(r"\1'\2", text)
+    return "'" + text if text[:1] in _FORMULA_START else text

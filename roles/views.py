@@ -19,7 +19,7 @@ from mandates import selectors as mandate_selectors
 from portal import submissions
 from portal.permissions import Refused
 from portal.refusals import RateLimited, Refusal, refusal_text, show_refusal
-from portal.text import csv_cell
+from portal.text import csv_cell, csv_export_writer
 from roles import permissions, selectors, services
 from roles.forms import (
     AccessLinkForm,
@@ -176,11 +176,6 @@ def clients(request, eq_id: int):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 _cell = csv_cell  # the rule of exported cells, in portal/text.py
 
 
@@ -195,7 +190,7 @@ def attribution_export(request, eq_id: int):
         with_client=with_clients,
     )
     qs = selectors.attributions_for_manager(eq, params=form.params())
-    writer = csv.writer(_Echo())
+    writer = csv_export_writer()
     header = [
         gettext("Last name"),
         gettext("First name"),

@@ -253,3 +253,28 @@ def test_list_search_filters_and_export(client, gl, eq, dimona, dimona_read, per
     assert body.count("\n") == 4
     assert "'=cmd()" in body  # CSV injection neutralised
     assert RoleAttribution.objects.count() == 3
+
+
+def test_the_export_quotes_every_cell_so_a_semicolon_starts_no_formula(client, gl, eq, dimona):
+    """A spreadsheet set to split on `;` (Belgian ones are) must not find a formula after a
+    `;` inside a name: every cell is quoted, whatever separator the reader assumes."""
+    import csv
+    import io
+
+    services.attribution_grant_direct(
+        actor=gl,
+        enterprise_quality=eq,
+        roles=[dimona],
+        national_number=UserFactory().national_number,
+        first_name="Eve;=cmd|' /C calc'!A0",
+        last_name="Mal;@SUM(1+1)",
+        email="eve@example.test",
+    )
+    client.force_login(gl)
+    response = client.get(reverse("roles:export", args=[eq.pk]))
+    body = b"".join(response.streaming_content).decode()
+    for delimiter in (",", ";"):
+        for row in csv.reader(io.StringIO(body), delimiter=delimiter):
+            assert not [cell for cell in row if cell[:1] in ("=", "+", "-", "@")], row
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[1][:2] == ["Mal;'@SUM(1+1)", "Eve;'=cmd|' /C calc'!A0"]
