@@ -105,6 +105,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# A form whose CSRF token no longer matches the session gets the portal's own page.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 FORM_RENDERER = "portal.forms.FormRenderer"
 WSGI_APPLICATION = "portal.wsgi.application"
 

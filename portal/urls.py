@@ -39,4 +39,5 @@ if settings.DEBUG:
         path("dev/mailbox/<str:message_id>/", views.mailbox_message, name="dev_mailbox_message"),
     ]
 
+handler400 = "portal.views.error_400"
 handler500 = "portal.views.error_500"

@@ -3,7 +3,7 @@ from email import policy
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -80,6 +80,19 @@ def mailbox_message(request, message_id: str):
     if path not in _mailbox_files():
         raise Http404
     return render(request, "portal/mailbox_message.html", {"mail": _parse(path)})
+
+
+def error_400(request, exception=None):
+    # Without a request context, as the 500 page: the request may name a host that is not
+    # allowed, or hold a body too large to read, which the layout's context would touch.
+    return HttpResponseBadRequest(loader.get_template("400.html").render())
+
+
+def csrf_failure(request, reason=""):
+    """A form sent from a page that no longer matches the session (signed in again since,
+    another tab): the portal's page, in the person's language, saying what to do. Django's
+    own is an untranslated page for developers."""
+    return render(request, "403_csrf.html", status=403)
 
 
 def error_500(request):
