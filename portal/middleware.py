@@ -1,7 +1,9 @@
 import ipaddress
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from portal.permissions import Refused
 from portal.request_context import reset_ip, set_ip
@@ -88,3 +90,24 @@ class MethodNotAllowedPageMiddleware:
         if "Allow" in response:
             page["Allow"] = response["Allow"]
         return page
+
+
+class AdminNulRefusalMiddleware:
+    """A NUL byte in the admin's query string (a changelist's filter or search) is refused
+    with the 400 page before the admin builds a query of it: PostgreSQL refuses NUL in text,
+    which the changelist would meet only while rendering (a 500). The portal's own pages
+    and APIs check their parameters themselves, each with its own answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = None
+
+    def __call__(self, request):
+        if self.prefix is None:
+            self.prefix = reverse("admin:index")
+        if request.path.startswith(self.prefix) and any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise SuspiciousOperation("NUL byte in the admin's query string")
+        return self.get_response(request)

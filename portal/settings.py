@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "portal.middleware.RequestContextMiddleware",
     "portal.middleware.PermissionRefusedMiddleware",
     "portal.middleware.MethodNotAllowedPageMiddleware",
+    "portal.middleware.AdminNulRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

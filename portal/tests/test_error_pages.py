@@ -46,3 +46,18 @@ def test_the_error_pages_declare_the_language_they_are_written_in(rf, language):
         for response in (views.error_500(rf.get("/")), views.error_400(rf.get("/"))):
             html = response.content.decode()
             assert f'<html lang="{language}">' in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"status__exact": "\x00"}, {"q": "a\x00b"}, {"o\x00": "1"}],
+    ids=["filter", "search", "key"],
+)
+def test_a_nul_byte_in_the_admins_query_is_refused_before_any_query(client, query):
+    response = client.get("/admin/roles/roleattribution/", query)
+    assert response.status_code == 400
+    assert translation.gettext("The request could not be read") in response.content.decode()
+
+
+def test_the_admin_without_a_nul_byte_is_unchanged(client):
+    assert client.get("/admin/roles/roleattribution/", {"q": "ab"}).status_code == 302  # sign in
