@@ -140,22 +140,29 @@ def guard_text_fields(form: forms.BaseForm, *, skip: tuple[str, ...] = ()) -> No
     Django's own NUL validator is replaced: ours names the field.
     """
     for name, field in form.fields.items():
-        if (
-            name in skip
-            or not isinstance(field, forms.CharField)
-            # Hidden fields are not typed by people and no page shows their errors: each
-            # validates itself where its error is visible (the submission key does).
-            or isinstance(field.widget, (forms.PasswordInput, forms.HiddenInput))
-        ):
-            continue
-        field.validators = [
-            v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
-        ]
-        field.validators.append(
-            SafeTextValidator(
-                label=field.label or name, multiline=isinstance(field.widget, forms.Textarea)
-            )
+        if name not in skip:
+            guard_text_field(field, name)
+
+
+def guard_text_field(field, name: str) -> None:
+    """One form field's share of `guard_text_fields` (the admin's fields get it one by one,
+    as the admin builds them: portal.admin_text)."""
+    if (
+        not isinstance(field, forms.CharField)
+        # Hidden fields are not typed by people and no page shows their errors: each
+        # validates itself where its error is visible (the submission key does).
+        or isinstance(field.widget, (forms.PasswordInput, forms.HiddenInput))
+        or any(isinstance(v, SafeTextValidator) for v in field.validators)
+    ):
+        return
+    field.validators = [
+        v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+    ]
+    field.validators.append(
+        SafeTextValidator(
+            label=field.label or name, multiline=isinstance(field.widget, forms.Textarea)
         )
+    )
 
 
 class SafeTextMixin:

@@ -5,9 +5,11 @@ from django.urls import include, path
 
 from accounts.views import LoginView, identity_check
 from portal import views
+from portal.admin_text import guard_admin_text
 
 # Staff sign in through allauth too: the same rate limits, MFA and reauthentication.
 admin.site.login = secure_admin_login(admin.site.login)
+guard_admin_text(admin.site)
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
 

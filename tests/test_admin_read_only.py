@@ -83,3 +83,55 @@ def test_a_persons_national_number_is_read_only_in_the_admin():
     person.refresh_from_db()
     assert not person.national_number_verified
     assert person.national_number != "85073003328"
+
+
+@pytest.mark.parametrize("typed", ["Eve \u202eRLO", "Eve\u200b", "Eve\x07"])
+def test_the_admins_text_fields_refuse_what_every_form_refuses(typed):
+    """A name typed by staff meets the portal's text rule (portal.admin_text), as sign-up
+    and the account settings do; the person's names stay as they were."""
+    w = build_world()
+    person = w.declared
+    before = (person.first_name, person.last_name)
+    client = signed_in(w.admin)
+    url = reverse("admin:accounts_user_change", args=[person.pk])
+    response = client.post(
+        url,
+        {
+            "email": person.email,
+            "first_name": typed,
+            "last_name": person.last_name,
+            "language": "fr",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "first_name" in response.context["adminform"].form.errors
+    person.refresh_from_db()
+    assert (person.first_name, person.last_name) == before
+
+
+def test_every_admin_form_field_of_text_is_guarded():
+    from django import forms
+    from django.test import RequestFactory
+
+    from portal.text import SafeTextValidator
+
+    request = RequestFactory().get("/")
+    w = build_world()
+    request.user = w.admin
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        for db_field in model._meta.get_fields():
+            if getattr(db_field, "get_internal_type", lambda: "")() in ("CharField", "TextField"):
+                field = model_admin.formfield_for_dbfield(db_field, request)
+                # Choices are chosen, not typed; passwords and hidden fields are not shown.
+                typed = isinstance(field, forms.CharField) and not isinstance(
+                    field.widget, forms.PasswordInput
+                )
+                if typed and not field.widget.is_hidden:
+                    assert any(isinstance(v, SafeTextValidator) for v in field.validators), (
+                        model,
+                        db_field.name,
+                    )
+                    checked += 1
+    assert checked > 20

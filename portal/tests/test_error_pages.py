@@ -23,7 +23,7 @@ def test_a_form_sent_with_an_outdated_token_gets_the_portals_page():
         HTTP_ACCEPT_LANGUAGE="nl",
     )
     assert response.status_code == 403
-    assert [t.name for t in response.templates][0] == "403_csrf.html"
+    assert response.templates[0].name == "403_csrf.html"
     html = response.content.decode()
     with translation.override(response.context["LANGUAGE_CODE"]):
         assert translation.gettext("This form has expired") in html
