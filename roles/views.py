@@ -618,7 +618,9 @@ def invitation(request, token: str):
     elif request.method == "POST":
         context["error"] = _("This invitation can no longer be answered.")
         return render(request, "roles/invitation.html", context, status=409)
-    status = 403 if context["not_for_you"] and state == Invitation.Status.SENT else 200
+    # Only the invitee may answer, or ask for a new link once it has expired.
+    answerable = state in (Invitation.Status.SENT, "expired")
+    status = 403 if context["not_for_you"] and answerable else 200
     return render(request, "roles/invitation.html", context, status=status)
 
 

@@ -283,7 +283,9 @@ def invitation_decline(*, actor, invitation: Invitation) -> None:
 
 
 def invitation_request_new_link(*, actor, invitation: Invitation) -> None:
-    """The invitee of an expired link asks the manager for a new one (once per day)."""
+    """The invitee of an expired link asks the manager for a new one (once per day): only
+    the invitee, as for accepting (the manager's notice says the invitee asked)."""
+    _check_invitee(actor, invitation)
     if invitation.status not in {Invitation.Status.EXPIRED, Invitation.Status.SENT}:
         raise Refusal(_("This invitation cannot be renewed."))
     if not cache.add(f"roles:renew:{invitation.pk}", 1, timeout=24 * 3600):

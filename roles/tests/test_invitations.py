@@ -160,6 +160,25 @@ def test_an_expired_link_offers_to_ask_for_a_new_one(
     assert [m.to for m in mailoutbox[1:]] == [[gl.email], [gl.email]]
 
 
+def test_only_the_invitee_may_ask_for_a_new_link(
+    client, gl, eq, dimona, person, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Whoever holds an expired link is not the invitee: the page says so (403) instead of
+    offering a renewal, and a renewal asked anyway is refused (the manager's notice would
+    present it as the invitee's)."""
+    invite(django_capture_on_commit_callbacks, actor=gl, eq=eq, roles=[dimona], email=person.email)
+    token = token_from(mailoutbox[0])
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    client.force_login(UserFactory())
+    page = client.get(reverse("roles:invitation", args=[token]))
+    assert page.status_code == 403
+    assert reverse("roles:invitation_renew", args=[token]) not in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("roles:invitation_renew", args=[token]))
+    assert not AuditEvent.objects.filter(action="invitation.renewal_requested").exists()
+    assert len(mailoutbox) == 1
+
+
 def test_a_revoked_invitation_cannot_be_accepted(
     client, gl, eq, dimona, person, mailoutbox, django_capture_on_commit_callbacks
 ):
