@@ -20,6 +20,7 @@ from roles import delivery
 from roles.models import Invitation, InvitationBatch, Role
 from roles.services import bulk_csv
 from roles.services.common import _check_mandate, _hold_mandate
+from roles.services.invitations import already_invited, already_invited_message
 from roles.services.rate_limits import _check_and_count_invitations
 
 
@@ -42,6 +43,7 @@ def batch_parse(
     rows = bulk_csv.csv_rows(
         lines, first_line=first_line, roles_by_code=roles_by_code, today=timezone.localdate()
     )
+    _flag_already_invited(enterprise_quality, mandate, rows)
     error_rows = sum(1 for r in rows if r["errors"])
     with transaction.atomic():
         claim = submissions.claim(user=actor, key=submission_key)
@@ -70,6 +72,21 @@ def batch_parse(
     return batch
 
 
+def _invitees(rows) -> list[tuple]:
+    return [(r["email"], r["national_number"], frozenset(r["role_ids"])) for r in rows]
+
+
+def _flag_already_invited(enterprise_quality, mandate, rows) -> None:
+    """A valid row whose person an open invitation already invites to the same roles gets
+    the invitation form's refusal as its error: the preview shows it, nothing is sent."""
+    valid = [r for r in rows if not r["errors"]]
+    found = already_invited(enterprise_quality, mandate, _invitees(valid))
+    for row in valid:
+        key = (row["email"].lower(), row["national_number"])
+        if key in found:
+            row["errors"].append(str(already_invited_message({key})))
+
+
 def batch_confirm(*, actor, batch: InvitationBatch, submission_key: str = "") -> int:
     """Create the valid rows' invitations in bulk; one outbox message per chunk."""
     valid = [r for r in batch.rows if not r["errors"]]
@@ -81,6 +98,10 @@ def batch_confirm(*, actor, batch: InvitationBatch, submission_key: str = "") ->
         submissions.claim(user=actor, key=submission_key)
         # Under a mandate ended since the upload: refused, and nothing sent.
         _hold_mandate(eq, mandate)
+        # Invited meanwhile (another batch, the form): the same refusal as the form's.
+        already = already_invited(eq, mandate, _invitees(valid))
+        if already:
+            raise Refusal(already_invited_message(already))
         _check_and_count_invitations(actor=actor, enterprise=eq.enterprise, count=len(valid))
         claimed = InvitationBatch.objects.filter(
             pk=batch.pk, status=InvitationBatch.Status.DRAFT

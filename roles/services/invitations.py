@@ -107,14 +107,28 @@ def invitations_create(
 def _check_not_invited(enterprise_quality, roles, invitees: list[Invitee], mandate=None) -> None:
     """Refuse to invite a person again to the same roles while that invitation is open:
     the manager resends it instead (a new link, the old one stops working)."""
-    wanted = {role.pk for role in roles}
-    by_email = {invitee.email.lower(): invitee for invitee in invitees}
-    now = timezone.now()
+    wanted = frozenset(role.pk for role in roles)
+    already = already_invited(
+        enterprise_quality,
+        mandate,
+        [(invitee.email, invitee.national_number or "", wanted) for invitee in invitees],
+    )
+    if already:
+        raise Refusal(already_invited_message(already))
+
+
+def already_invited(enterprise_quality, mandate, people) -> set[tuple[str, str]]:
+    """The (e-mail, national number) of each of `people` ((e-mail, national number, role
+    ids) each) whom an open invitation of this quality (and mandate) already invites to
+    exactly those roles: the rule of the invitation form and of the CSV upload alike."""
+    wanted = {(email.lower(), number): role_ids for email, number, role_ids in people}
+    if not wanted:
+        return set()
     open_ones = (
         Invitation.objects.filter(
             enterprise_quality=enterprise_quality,
             mandate=mandate,
-            email__in=list(by_email),
+            email__in=sorted({email for email, _number in wanted}),
             status__in=[
                 Invitation.Status.QUEUED,
                 Invitation.Status.SENDING,
@@ -122,25 +136,23 @@ def _check_not_invited(enterprise_quality, roles, invitees: list[Invitee], manda
                 Invitation.Status.FAILED,
             ],
         )
-        .exclude(status=Invitation.Status.SENT, expires_at__lte=now)
+        .exclude(status=Invitation.Status.SENT, expires_at__lte=timezone.now())
         .prefetch_related("roles")
     )
-    already = sorted(
-        {
-            invitation.email
-            for invitation in open_ones
-            if invitation.national_number == (by_email[invitation.email].national_number or "")
-            and {role.pk for role in invitation.roles.all()} == wanted
-        }
-    )
-    if already:
-        raise Refusal(
-            _(
-                "An invitation to these roles is still open for %(emails)s: resend it from "
-                "“Pending invitations” instead."
-            )
-            % {"emails": ", ".join(already)}
-        )
+    return {
+        key
+        for invitation in open_ones
+        if wanted.get(key := (invitation.email.lower(), invitation.national_number))
+        == frozenset(role.pk for role in invitation.roles.all())
+    }
+
+
+def already_invited_message(found) -> str:
+    emails = sorted({email for email, _number in found})
+    return _(
+        "An invitation to these roles is still open for %(emails)s: resend it from "
+        "“Pending invitations” instead."
+    ) % {"emails": ", ".join(emails)}
 
 
 def invitation_resend(*, actor, invitation: Invitation) -> None:

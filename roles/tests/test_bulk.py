@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.refusals import Refusal
 from roles import services
 from roles.models import Invitation, InvitationBatch
 
@@ -125,3 +126,31 @@ def test_the_example_file_of_a_quality_without_roles_still_has_its_columns(clien
     assert response.status_code == 200
     content = b"".join(response).decode()
     assert content.splitlines()[0] == '"' + '","'.join(services.CSV_COLUMNS) + '"'
+
+
+def test_a_person_already_invited_to_the_same_roles_is_flagged_and_not_invited_again(
+    gl, eq, dimona, dimona_read, django_capture_on_commit_callbacks
+):
+    """The invitation form's rule (an open invitation to the same roles is resent, not
+    doubled) holds for the CSV upload: its preview flags the row, its confirmation refuses
+    a row invited meanwhile (by another batch or the form)."""
+    line = "Kim,Back,kim@example.test,dimona-declaration,,\n"
+    first = services.batch_parse(actor=gl, enterprise_quality=eq, uploaded=_csv(line))
+    second = services.batch_parse(actor=gl, enterprise_quality=eq, uploaded=_csv(line))
+    assert first.valid_rows == second.valid_rows == 1
+    with django_capture_on_commit_callbacks(execute=False):
+        assert services.batch_confirm(actor=gl, batch=first) == 1
+    with pytest.raises(Refusal) as refused:
+        services.batch_confirm(actor=gl, batch=second)
+    assert "kim@example.test" in str(refused.value.message)
+    third = services.batch_parse(actor=gl, enterprise_quality=eq, uploaded=_csv(line))
+    assert third.valid_rows == 0
+    assert "kim@example.test" in third.rows[0]["errors"][0]
+    assert Invitation.objects.filter(email="kim@example.test").count() == 1
+    # Other roles for the same person are a new invitation, as in the form.
+    other = services.batch_parse(
+        actor=gl,
+        enterprise_quality=eq,
+        uploaded=_csv("Kim,Back,kim@example.test,dimona-consultation,,\n"),
+    )
+    assert other.valid_rows == 1, other.rows
