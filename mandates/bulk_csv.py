@@ -178,14 +178,7 @@ def read(raw: bytes) -> list[Line]:
     if lines:
         known = _header(lines[0])
         if known is not None:
-            position = {column: i for i, column in enumerate(known) if column}
-            lines = [
-                [
-                    row[position[c]] if c in position and position[c] < len(row) else ""
-                    for c in COLUMNS
-                ]
-                for row in lines[1:]
-            ]
+            lines = csv_input.in_column_order(lines[1:], known, COLUMNS)
             first_line = 2
     numbered = [
         (number, cells)

@@ -211,12 +211,19 @@ def split_header(lines: list[list[str]]) -> tuple[list[list[str]], int]:
     known = header_columns(lines[0])
     if known is None:
         return lines, 1
+    return in_column_order(lines[1:], known, COLUMNS), 2
+
+
+def in_column_order(rows: list[list[str]], known: list, columns: list[str]) -> list[list[str]]:
+    """`rows` under a header whose cells name `known` (a column, or None), each put in
+    `columns`' order. Cells beyond the header's width stay at the end of their row: a row
+    with more cells than the file has columns is an error to show, not cells to drop."""
     position = {column: index for index, column in enumerate(known) if column}
-    rows = [
+    return [
         [
             row[position[column]] if column in position and position[column] < len(row) else ""
-            for column in COLUMNS
+            for column in columns
         ]
-        for row in lines[1:]
+        + row[len(known) :]
+        for row in rows
     ]
-    return rows, 2

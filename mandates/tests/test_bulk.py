@@ -436,3 +436,14 @@ def test_bad_choices_get_a_message_not_a_500(client_chain, provider, data):
     )
     assert response.status_code == 302
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("header", ["", "number;group;start_date;end_date\n"])
+def test_a_row_with_more_cells_than_the_columns_is_flagged(header):
+    """With or without a header, cells past the file's columns are an error on their row,
+    never dropped unseen."""
+    raw = f"{header}0123456749;ebox;2030-01-01;;{';junk' * 90}\n0123456749;ebox;2030-01-01;\n"
+    with translation.override("en"):
+        flagged, plain = bulk_csv.read(raw.encode())
+    assert "This row has more cells than the columns of the file." in flagged.errors
+    assert "This row has more cells than the columns of the file." not in plain.errors

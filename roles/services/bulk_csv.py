@@ -108,6 +108,8 @@ def csv_rows(
             )
         }
         errors = [message for problems in refused.values() for message in problems]
+        if any(cells[len(CSV_COLUMNS) :]):
+            errors.append(gettext("This row has more cells than the columns of the file."))
         first, last, email, role_codes, until, nn = (cell[column] for column in CSV_COLUMNS)
         if not first or not last:
             errors.append(gettext("First and last name are required."))

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.refusals import Refusal
 from roles import services
@@ -154,3 +154,16 @@ def test_a_person_already_invited_to_the_same_roles_is_flagged_and_not_invited_a
         uploaded=_csv("Kim,Back,kim@example.test,dimona-consultation,,\n"),
     )
     assert other.valid_rows == 1, other.rows
+
+
+@pytest.mark.parametrize(
+    "header", ["", "first_name,last_name,email,roles,valid_until,national_number\n"]
+)
+def test_a_row_with_more_cells_than_the_columns_is_flagged(gl, eq, dimona, header):
+    text = f"{header}Kim,Back,kim@example.test,dimona-declaration,,{',junk' * 94}\n"
+    text += "Lou,Back,lou@example.test,dimona-declaration,,,,\n"  # empty cells past the end
+    with translation.override("en"):
+        batch = services.batch_parse(actor=gl, enterprise_quality=eq, uploaded=_csv(text))
+    flagged, plain = batch.rows
+    assert "This row has more cells than the columns of the file." in flagged["errors"]
+    assert plain["errors"] == []
