@@ -252,7 +252,7 @@ class AttributionFilterForm(SafeTextMixin, forms.Form):
         return self.cleaned_data if self.is_valid() else {}
 
 
-class EmailChangeForm(SafeTextMixin, forms.Form):
+class EmailChangeForm(SubmissionKeyMixin, SafeTextMixin, forms.Form):
     attributions = ModelMultipleChoiceField(
         queryset=None,
         label=_("Attributions whose e-mail changes"),

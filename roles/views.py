@@ -724,7 +724,10 @@ def profile_email(request):
                 actor=request.user,
                 attributions=list(form.cleaned_data["attributions"]),
                 new_email=form.cleaned_data["new_email"],
+                submission_key=form.cleaned_data["submission_key"],
             )
+        except submissions.AlreadySubmitted:
+            return submissions.already_sent(request, "roles:profile")
         except Refusal as exc:
             show_refusal(request, exc, form=form)
         else:

@@ -441,19 +441,20 @@ def build_world(*, name: str = "Boulangerie Test") -> World:
     )
     pending_token = last_token(sent)
 
-    def invite(email):
+    def invite(email, national_number=""):
         return role_services.invitations_create(
             actor=gl,
             enterprise_quality=eq,
             roles=[dimona],
-            invitees=[role_services.Invitee("Marie", "Peeters", email, "")],
+            invitees=[role_services.Invitee("Marie", "Peeters", email, national_number)],
         )[0]
 
     sent = len(mail.outbox)
     invitation = run_on_commit(lambda: invite(user.email))
     invitation_token = last_token(sent)
     sent = len(mail.outbox)
-    expired = run_on_commit(lambda: invite("late@example.test"))
+    # For the user, by their number (only the invitee may ask for a new link).
+    expired = run_on_commit(lambda: invite("late@example.test", user.national_number))
     expired_token = last_token(sent)
     Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
 

@@ -20,7 +20,7 @@ from roles import delivery
 from roles.models import Invitation, InvitationBatch, Role
 from roles.services import bulk_csv
 from roles.services.common import _check_mandate, _hold_mandate
-from roles.services.invitations import already_invited, already_invited_message
+from roles.services.invitations import _already_invited, _already_invited_message
 from roles.services.rate_limits import _check_and_count_invitations
 
 
@@ -80,11 +80,11 @@ def _flag_already_invited(enterprise_quality, mandate, rows) -> None:
     """A valid row whose person an open invitation already invites to the same roles gets
     the invitation form's refusal as its error: the preview shows it, nothing is sent."""
     valid = [r for r in rows if not r["errors"]]
-    found = already_invited(enterprise_quality, mandate, _invitees(valid))
+    found = _already_invited(enterprise_quality, mandate, _invitees(valid))
     for row in valid:
         key = (row["email"].lower(), row["national_number"])
         if key in found:
-            row["errors"].append(str(already_invited_message({key})))
+            row["errors"].append(str(_already_invited_message({key})))
 
 
 def batch_confirm(*, actor, batch: InvitationBatch, submission_key: str = "") -> int:
@@ -99,9 +99,9 @@ def batch_confirm(*, actor, batch: InvitationBatch, submission_key: str = "") ->
         # Under a mandate ended since the upload: refused, and nothing sent.
         _hold_mandate(eq, mandate)
         # Invited meanwhile (another batch, the form): the same refusal as the form's.
-        already = already_invited(eq, mandate, _invitees(valid))
+        already = _already_invited(eq, mandate, _invitees(valid))
         if already:
-            raise Refusal(already_invited_message(already))
+            raise Refusal(_already_invited_message(already))
         _check_and_count_invitations(actor=actor, enterprise=eq.enterprise, count=len(valid))
         claimed = InvitationBatch.objects.filter(
             pk=batch.pk, status=InvitationBatch.Status.DRAFT

@@ -108,16 +108,16 @@ def _check_not_invited(enterprise_quality, roles, invitees: list[Invitee], manda
     """Refuse to invite a person again to the same roles while that invitation is open:
     the manager resends it instead (a new link, the old one stops working)."""
     wanted = frozenset(role.pk for role in roles)
-    already = already_invited(
+    already = _already_invited(
         enterprise_quality,
         mandate,
         [(invitee.email, invitee.national_number or "", wanted) for invitee in invitees],
     )
     if already:
-        raise Refusal(already_invited_message(already))
+        raise Refusal(_already_invited_message(already))
 
 
-def already_invited(enterprise_quality, mandate, people) -> set[tuple[str, str]]:
+def _already_invited(enterprise_quality, mandate, people) -> set[tuple[str, str]]:
     """The (e-mail, national number) of each of `people` ((e-mail, national number, role
     ids) each) whom an open invitation of this quality (and mandate) already invites to
     exactly those roles: the rule of the invitation form and of the CSV upload alike."""
@@ -147,7 +147,7 @@ def already_invited(enterprise_quality, mandate, people) -> set[tuple[str, str]]
     }
 
 
-def already_invited_message(found) -> str:
+def _already_invited_message(found) -> str:
     emails = sorted({email for email, _number in found})
     return _(
         "An invitation to these roles is still open for %(emails)s: resend it from "

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import submissions
 from portal.audit import Action, audit
 from portal.outbox import enqueue
 from portal.refusals import Refusal
@@ -44,10 +45,16 @@ def attribution_deactivate(*, actor, attribution: RoleAttribution) -> None:
         enqueue(relying_task_names.ATTRIBUTIONS_ENDED, attribution.pk)
 
 
-def email_change_request(*, actor, attributions: list[RoleAttribution], new_email: str):
+def email_change_request(
+    *, actor, attributions: list[RoleAttribution], new_email: str, submission_key: str = ""
+):
     if not attributions or any(a.person_id != actor.pk for a in attributions):
         raise Refusal(_("Choose at least one of your attributions."))
+    if all(a.email.lower() == new_email.lower() for a in attributions):
+        raise Refusal(_("These attributions are already linked to this address."))
     with transaction.atomic():
+        # A form sent twice (Back, then send again) asks once: one link, one notice.
+        claim = submissions.claim(user=actor, key=submission_key)
         change = EmailChange.objects.create(
             person=actor,
             new_email=new_email.lower(),
@@ -61,6 +68,7 @@ def email_change_request(*, actor, attributions: list[RoleAttribution], new_emai
             details={"new_email": change.new_email, "attributions": [a.pk for a in attributions]},
         )
         enqueue(task_names.SEND_EMAIL_CHANGE, change.pk)
+        claim.record(email_change=change.pk)
     return change
 
 

@@ -141,6 +141,48 @@ def test_the_email_change_applies_only_after_verification(
     assert client.get(path).status_code == 400
 
 
+def test_the_email_change_form_sent_twice_asks_once(
+    client, gl, eq, dimona, person, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Back, then send again: the same form's key, so one change, one link, one notice."""
+    from portal.submissions import new_key
+    from roles.models import EmailChange
+
+    attribution = _grant(gl, eq, dimona, person)
+    mailoutbox.clear()
+    client.force_login(person)
+    data = {
+        "attributions": [attribution.pk],
+        "new_email": "marie.new@example.test",
+        "submission_key": new_key(),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            assert client.post(reverse("roles:profile_email"), data).status_code == 302
+    assert EmailChange.objects.count() == 1
+    assert [m.to for m in mailoutbox].count(["marie.new@example.test"]) == 1
+    assert AuditEvent.objects.filter(action="role.email_change_requested").count() == 1
+
+
+def test_the_address_already_linked_is_not_a_change(client, gl, eq, dimona, person, mailoutbox):
+    from roles.models import EmailChange
+
+    attribution = _grant(gl, eq, dimona, person)
+    mailoutbox.clear()
+    client.force_login(person)
+    response = client.post(
+        reverse("roles:profile_email"),
+        {"attributions": [attribution.pk], "new_email": attribution.email.upper()},
+    )
+    assert response.status_code == 200
+    with translation.override(response.context["LANGUAGE_CODE"]):
+        assert translation.gettext("These attributions are already linked to this address.") in str(
+            response.context["form"].errors
+        )
+    assert not EmailChange.objects.exists()
+    assert mailoutbox == []
+
+
 def test_an_expired_or_tampered_verification_link_is_refused(
     client, gl, eq, dimona, person, django_capture_on_commit_callbacks
 ):
