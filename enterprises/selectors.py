@@ -71,11 +71,22 @@ def _field_order(model, names: frozenset) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields if field.attname in names]
 
 
+def _quality_loaded(using, qualities: dict, quality_id: int, names) -> Quality:
+    """The quality of this id with its names (`_QUALITY_NAMES`, in order), built once per
+    read: `qualities` holds those already built, by id (a few, shared by many rows)."""
+    quality = qualities.get(quality_id)
+    if quality is None:
+        quality = qualities[quality_id] = _loaded(
+            Quality, using, id=quality_id, **dict(zip(_QUALITY_NAMES, names, strict=True))
+        )
+    return quality
+
+
 def _designation_loaded(using, enterprise, eq_id, quality_id, quality_names, qualities, **values):
     """A designation read as a row (`values`: its own fields), onto its `enterprise`, with
     its activated quality and that quality's names (`_QUALITY_NAMES`, in order) when it has
-    one: what the header and "My enterprises" show, and nothing else. `qualities`: the
-    qualities already built for the same read, by id (a few, shared by many rows)."""
+    one: what the header and "My enterprises" show, and nothing else (`qualities`: as for
+    `_quality_loaded`)."""
     designation = _loaded(
         Designation, using, enterprise_id=enterprise.pk, enterprise_quality_id=eq_id, **values
     )
@@ -85,15 +96,7 @@ def _designation_loaded(using, enterprise, eq_id, quality_id, quality_names, qua
             EnterpriseQuality, using, id=eq_id, enterprise_id=enterprise.pk, quality_id=quality_id
         )
         enterprise_quality.enterprise = enterprise
-        quality = qualities.get(quality_id)
-        if quality is None:
-            quality = qualities[quality_id] = _loaded(
-                Quality,
-                using,
-                id=quality_id,
-                **dict(zip(_QUALITY_NAMES, quality_names, strict=True)),
-            )
-        enterprise_quality.quality = quality
+        enterprise_quality.quality = _quality_loaded(using, qualities, quality_id, quality_names)
         designation.enterprise_quality = enterprise_quality
     return designation
 
@@ -129,11 +132,7 @@ def header_enterprises(user, limit: int = HEADER_ENTERPRISES) -> list[dict]:
             entry = by_enterprise[enterprise_id] = {"enterprise": enterprise, "designations": []}
         quality = None
         if quality_id is not None:
-            quality = qualities.get(quality_id)
-            if quality is None:
-                quality = qualities[quality_id] = _loaded(
-                    Quality, using, id=quality_id, **dict(zip(_QUALITY_NAMES, names, strict=True))
-                )
+            quality = _quality_loaded(using, qualities, quality_id, names)
         entry["designations"].append(HeaderDesignation(kind, chain.profile_label(kind, quality)))
     return list(by_enterprise.values())
 

@@ -16,16 +16,20 @@ from tests.concurrency import POSTGRES_RACES, run_together
 pytestmark = POSTGRES_RACES
 
 
-def test_a_refusal_and_new_requests_at_once_never_exceed_the_limit(gl, eq, dimona):
-    link = services.link_create(
+def _link_needing_approval(gl, eq, dimona, *, max_uses: int):
+    return services.link_create(
         actor=gl,
         enterprise_quality=eq,
         label="Intranet",
         roles=[dimona],
         expires_at=timezone.now() + timedelta(days=7),
-        max_uses=2,
+        max_uses=max_uses,
         requires_approval=True,
     )
+
+
+def test_a_refusal_and_new_requests_at_once_never_exceed_the_limit(gl, eq, dimona):
+    link = _link_needing_approval(gl, eq, dimona, max_uses=2)
     held = [services.link_use(actor=UserFactory(), link=link) for _ in range(2)]
     newcomers = [UserFactory() for _ in range(4)]
     outcomes = run_together(
@@ -52,15 +56,7 @@ def test_a_refusal_and_new_requests_at_once_never_exceed_the_limit(gl, eq, dimon
 def test_a_double_click_on_a_link_needing_approval_asks_once(gl, eq, dimona):
     """The same person's two requests at once: one request, one polite refusal (the second
     click waited for the first and found its request), never the database's own error."""
-    link = services.link_create(
-        actor=gl,
-        enterprise_quality=eq,
-        label="Intranet",
-        roles=[dimona],
-        expires_at=timezone.now() + timedelta(days=7),
-        max_uses=5,
-        requires_approval=True,
-    )
+    link = _link_needing_approval(gl, eq, dimona, max_uses=5)
     person = UserFactory()
     outcomes = run_together(
         lambda: services.link_use(actor=person, link=link),
